@@ -1,0 +1,43 @@
+//! vigie finds protective markings ("DIFFUSION RESTREINTE", SECRET, NATO and
+//! EU levels, TLP) in text and turns them into a verdict (allow, warn,
+//! block) under a policy.
+//!
+//! ```
+//! use vigie::{Scanner, Verdict};
+//!
+//! let scanner = Scanner::new(); // built once, shared by every thread
+//! let report = scanner.scan_text("Mention : DR\nCompte rendu de la réunion du 3 mars.");
+//! assert_eq!(report.verdict, Verdict::Block);
+//! assert_eq!(report.findings[0].rule, "fr.diffusion-restreinte");
+//!
+//! let clean = scanner.scan_text("Le secret de la réussite, c'est le secrétariat.");
+//! assert_eq!(clean.verdict, Verdict::Allow);
+//! assert!(clean.findings.is_empty());
+//! ```
+//!
+//! The pipeline (see ARCHITECTURE.md): [`normalize`] builds the matching form
+//! of a text; [`matcher`] finds every literal form of every rule in one pass;
+//! [`qualify`] decides from the context which of them are markings and how
+//! sure it is; [`policy`] turns findings into a verdict; [`report`] holds the
+//! result.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod error;
+pub mod matcher;
+pub mod normalize;
+pub mod policy;
+mod portion;
+pub mod qualify;
+pub mod report;
+pub mod rules;
+mod scanner;
+
+pub use error::Error;
+pub use policy::{Limits, Policy};
+pub use report::{
+    Confidence, Finding, Kind, Location, Part, Problem, ProblemCode, Report, Status, Verdict,
+};
+pub use rules::{Rule, RuleSet};
+pub use scanner::{Scanner, ScannerBuilder, TextSegment};

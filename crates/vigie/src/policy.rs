@@ -1,0 +1,401 @@
+//! Turns findings into a verdict.
+//!
+//! A policy is read from TOML. Every key is optional; the defaults are the
+//! default policy of DESIGN.md:
+//!
+//! ```toml
+//! # Highest level the channel is cleared for (0 public … 5 top secret).
+//! # Markings above it block.
+//! ceiling = 1
+//! # Findings below this confidence are reported but never change the verdict.
+//! min_confidence = "medium"
+//! # Content that could not be read in full (encrypted, over a limit, corrupt).
+//! unscannable = "block"
+//! # A caveat (SPÉCIAL FRANCE, NOFORN…) found without a level.
+//! caveat = "warn"
+//!
+//! [kinds]        # verdict per kind of non-marking finding
+//! pii = "warn"
+//! secret = "block"
+//! custom = "warn"
+//!
+//! [rules]        # verdict per rule id, overriding everything above
+//! "tlp.clear" = "allow"
+//!
+//! [limits]
+//! max_text_bytes = 67108864
+//! max_findings = 10000
+//!
+//! # Named scopes (a room, a channel) override any of the keys above.
+//! [scopes."!dr-room:example.org"]
+//! ceiling = 2
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::report::{Confidence, Finding, Kind, Status, Verdict};
+use crate::rules::MAX_LEVEL;
+
+/// Resource limits of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest text scanned; past it the rest is not read and the report is
+    /// `partial` with a `limit` problem.
+    pub max_text_bytes: usize,
+    /// Most findings reported for one input; past it the scan stops and the
+    /// report is `partial` with a `limit` problem.
+    pub max_findings: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_text_bytes: 64 << 20,
+            max_findings: 10_000,
+        }
+    }
+}
+
+/// What to do with findings. Build one with [`Policy::default`],
+/// [`Policy::from_toml`] or [`Policy::from_file`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// Highest level the channel is cleared for; markings above it block.
+    pub ceiling: u8,
+    /// Findings below this confidence never change the verdict.
+    pub min_confidence: Confidence,
+    /// Verdict when the content could not be read in full.
+    pub unscannable: Verdict,
+    /// Verdict for a caveat found without a level.
+    pub caveat: Verdict,
+    /// Verdict for personal data.
+    pub pii: Verdict,
+    /// Verdict for secrets.
+    pub secret: Verdict,
+    /// Verdict for custom findings that are not markings.
+    pub custom: Verdict,
+    /// Verdict per rule id, overriding the rest.
+    pub rules: BTreeMap<String, Verdict>,
+    /// Resource limits.
+    pub limits: Limits,
+    scopes: BTreeMap<String, Overrides>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            ceiling: 1,
+            min_confidence: Confidence::Medium,
+            unscannable: Verdict::Block,
+            caveat: Verdict::Warn,
+            pii: Verdict::Warn,
+            secret: Verdict::Block,
+            custom: Verdict::Warn,
+            rules: BTreeMap::new(),
+            limits: Limits::default(),
+            scopes: BTreeMap::new(),
+        }
+    }
+}
+
+/// The keys of a policy file; every one optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Overrides {
+    ceiling: Option<u8>,
+    min_confidence: Option<Confidence>,
+    unscannable: Option<Verdict>,
+    caveat: Option<Verdict>,
+    #[serde(default)]
+    kinds: KindOverrides,
+    #[serde(default)]
+    rules: BTreeMap<String, Verdict>,
+    #[serde(default)]
+    limits: LimitOverrides,
+    /// Only at the top level of a file.
+    #[serde(default)]
+    scopes: BTreeMap<String, Overrides>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KindOverrides {
+    pii: Option<Verdict>,
+    secret: Option<Verdict>,
+    custom: Option<Verdict>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LimitOverrides {
+    max_text_bytes: Option<usize>,
+    max_findings: Option<usize>,
+}
+
+impl Policy {
+    /// Reads a policy from TOML text. `origin` names it in error messages.
+    ///
+    /// ```
+    /// let policy = vigie::Policy::from_toml("ceiling = 2", "<string>").unwrap();
+    /// assert_eq!(policy.ceiling, 2);
+    /// assert!(vigie::Policy::from_toml("ceiling = 9", "<string>").is_err());
+    /// ```
+    pub fn from_toml(source: &str, origin: &str) -> Result<Self, Error> {
+        let invalid = |message: String| Error::Policy {
+            origin: origin.to_string(),
+            message,
+        };
+        let mut file: Overrides =
+            toml::from_str(source).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        let scopes = std::mem::take(&mut file.scopes);
+        let mut policy = Policy::default();
+        policy.apply(&file).map_err(invalid)?;
+        for (name, overrides) in &scopes {
+            if !overrides.scopes.is_empty() {
+                return Err(invalid(format!("scope `{name}`: scopes cannot nest")));
+            }
+            // Check each scope now, so a typo fails at load time, not when
+            // the first message of that room arrives.
+            policy
+                .clone()
+                .apply(overrides)
+                .map_err(|m| invalid(format!("scope `{name}`: {m}")))?;
+        }
+        policy.scopes = scopes;
+        Ok(policy)
+    }
+
+    /// Reads a policy file.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let source = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_toml(&source, &path.display().to_string())
+    }
+
+    /// The policy in force for a named scope: this policy with the scope's
+    /// overrides applied. An unknown scope gets this policy unchanged.
+    pub fn for_scope(&self, scope: &str) -> Policy {
+        let mut policy = self.clone();
+        if let Some(overrides) = self.scopes.get(scope) {
+            policy
+                .apply(overrides)
+                .expect("scopes are checked when the policy is read");
+        }
+        policy
+    }
+
+    /// Names of the scopes this policy defines.
+    pub fn scopes(&self) -> impl Iterator<Item = &str> {
+        self.scopes.keys().map(String::as_str)
+    }
+
+    /// The verdict for one finding, whatever its confidence.
+    pub fn verdict_for(&self, finding: &Finding) -> Verdict {
+        if let Some(verdict) = self.rules.get(&finding.rule) {
+            return *verdict;
+        }
+        match (finding.kind, finding.level) {
+            (Kind::Marking | Kind::Custom, Some(level)) => {
+                if level > self.ceiling {
+                    Verdict::Block
+                } else {
+                    Verdict::Allow
+                }
+            }
+            (Kind::Marking, None) => self.caveat,
+            (Kind::Pii, _) => self.pii,
+            (Kind::Secret, _) => self.secret,
+            (Kind::Custom, None) => self.custom,
+        }
+    }
+
+    /// The verdict for a whole scan: the worst verdict of the findings at or
+    /// above `min_confidence`, and the `unscannable` verdict when the content
+    /// was not read in full.
+    pub fn verdict(&self, findings: &[Finding], status: Status) -> Verdict {
+        let mut verdict = if status == Status::Complete {
+            Verdict::Allow
+        } else {
+            self.unscannable
+        };
+        for finding in findings
+            .iter()
+            .filter(|f| f.confidence >= self.min_confidence)
+        {
+            verdict = verdict.max(self.verdict_for(finding));
+        }
+        verdict
+    }
+
+    fn apply(&mut self, o: &Overrides) -> Result<(), String> {
+        if let Some(ceiling) = o.ceiling {
+            if ceiling > MAX_LEVEL {
+                return Err(format!(
+                    "ceiling must be between 0 and {MAX_LEVEL}, not {ceiling}"
+                ));
+            }
+            self.ceiling = ceiling;
+        }
+        if let Some(max_text_bytes) = o.limits.max_text_bytes {
+            if max_text_bytes == 0 {
+                return Err("limits.max_text_bytes must be at least 1".into());
+            }
+            self.limits.max_text_bytes = max_text_bytes;
+        }
+        if let Some(max_findings) = o.limits.max_findings {
+            if max_findings == 0 {
+                return Err("limits.max_findings must be at least 1".into());
+            }
+            self.limits.max_findings = max_findings;
+        }
+        set(&mut self.min_confidence, o.min_confidence);
+        set(&mut self.unscannable, o.unscannable);
+        set(&mut self.caveat, o.caveat);
+        set(&mut self.pii, o.kinds.pii);
+        set(&mut self.secret, o.kinds.secret);
+        set(&mut self.custom, o.kinds.custom);
+        for (rule, verdict) in &o.rules {
+            self.rules.insert(rule.clone(), *verdict);
+        }
+        Ok(())
+    }
+}
+
+fn set<T: Copy>(field: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *field = value;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Location, Part};
+
+    fn finding(rule: &str, kind: Kind, level: Option<u8>, confidence: Confidence) -> Finding {
+        Finding {
+            rule: rule.into(),
+            kind,
+            level,
+            confidence,
+            reason: String::new(),
+            location: Location {
+                page: None,
+                part: Part::Body,
+                path: vec![],
+                start: 0,
+                end: 1,
+            },
+            excerpt: String::new(),
+        }
+    }
+
+    #[test]
+    fn default_policy_blocks_above_ceiling_one() {
+        let policy = Policy::default();
+        let dr = finding(
+            "fr.diffusion-restreinte",
+            Kind::Marking,
+            Some(2),
+            Confidence::High,
+        );
+        let green = finding("tlp.green", Kind::Marking, Some(1), Confidence::High);
+        assert_eq!(
+            policy.verdict(&[green.clone()], Status::Complete),
+            Verdict::Allow
+        );
+        assert_eq!(
+            policy.verdict(&[green, dr], Status::Complete),
+            Verdict::Block
+        );
+    }
+
+    #[test]
+    fn low_confidence_findings_do_not_change_the_verdict() {
+        let policy = Policy::default();
+        let low = finding("fr.secret", Kind::Marking, Some(4), Confidence::Low);
+        assert_eq!(policy.verdict(&[low], Status::Complete), Verdict::Allow);
+    }
+
+    #[test]
+    fn unscannable_content_blocks_unless_the_policy_says_otherwise() {
+        assert_eq!(
+            Policy::default().verdict(&[], Status::Partial),
+            Verdict::Block
+        );
+        let lenient = Policy::from_toml("unscannable = \"warn\"", "t").unwrap();
+        assert_eq!(lenient.verdict(&[], Status::Unscannable), Verdict::Warn);
+    }
+
+    #[test]
+    fn kinds_caveats_and_rules_follow_the_file() {
+        let policy = Policy::from_toml(
+            "caveat = \"block\"\n[kinds]\npii = \"allow\"\n[rules]\n\"tlp.red\" = \"warn\"",
+            "t",
+        )
+        .unwrap();
+        let caveat = finding("us.noforn", Kind::Marking, None, Confidence::High);
+        let pii = finding("pii.email", Kind::Pii, None, Confidence::High);
+        let red = finding("tlp.red", Kind::Marking, Some(3), Confidence::High);
+        assert_eq!(policy.verdict_for(&caveat), Verdict::Block);
+        assert_eq!(policy.verdict_for(&pii), Verdict::Allow);
+        assert_eq!(policy.verdict_for(&red), Verdict::Warn);
+        let default_secret = finding("secret.jwt", Kind::Secret, None, Confidence::Medium);
+        assert_eq!(policy.verdict_for(&default_secret), Verdict::Block);
+    }
+
+    #[test]
+    fn scopes_override_the_base_policy() {
+        let policy = Policy::from_toml("ceiling = 0\n[scopes.dr]\nceiling = 2", "t").unwrap();
+        let dr = finding(
+            "fr.diffusion-restreinte",
+            Kind::Marking,
+            Some(2),
+            Confidence::High,
+        );
+        assert_eq!(
+            policy.verdict(&[dr.clone()], Status::Complete),
+            Verdict::Block
+        );
+        assert_eq!(
+            policy
+                .for_scope("dr")
+                .verdict(&[dr.clone()], Status::Complete),
+            Verdict::Allow
+        );
+        assert_eq!(policy.for_scope("unknown").ceiling, 0);
+        assert_eq!(policy.scopes().collect::<Vec<_>>(), ["dr"]);
+    }
+
+    #[test]
+    fn invalid_policies_say_what_is_wrong() {
+        let cases = [
+            ("ceiling = 6", "ceiling must be between 0 and 5"),
+            ("ceiling = \"high\"", "invalid type"),
+            ("celing = 1", "unknown field"),
+            ("min_confidence = \"sure\"", "unknown variant"),
+            ("[kinds]\npii = \"maybe\"", "unknown variant"),
+            ("[scopes.a]\nceiling = 7", "scope `a`: ceiling"),
+            ("[limits]\nmax_text_bytes = 0", "at least 1"),
+            ("ceiling = ", "invalid"),
+        ];
+        for (source, expected) in cases {
+            let error = Policy::from_toml(source, "p.toml").unwrap_err().to_string();
+            assert!(error.contains(expected), "{source}: {error}");
+            assert!(error.starts_with("invalid policy p.toml"), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_missing_policy_file_is_an_io_error() {
+        let error = Policy::from_file("/nonexistent/policy.toml").unwrap_err();
+        assert!(matches!(error, Error::Io { .. }), "{error}");
+    }
+}

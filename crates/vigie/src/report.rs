@@ -1,0 +1,360 @@
+//! The result of a scan and its serialisations.
+//!
+//! The JSON form is a public contract (DESIGN.md, "Report contract"): field
+//! names and enum spellings here must not change without a major version.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// What the policy says to do with the scanned content. Ordered: `Allow <
+/// Warn < Block`, so the worst of several verdicts is their maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Nothing the policy objects to.
+    Allow,
+    /// Let it through, but tell the sender or log it.
+    Warn,
+    /// Refuse it.
+    Block,
+}
+
+/// How much of the content was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// All of it.
+    Complete,
+    /// Some part could not be read; `problems` says which.
+    Partial,
+    /// Nothing could be read.
+    Unscannable,
+}
+
+/// What a rule finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A protective marking (classification, protection mention, TLP, label).
+    Marking,
+    /// Personal data (identifiers, bank and card numbers).
+    Pii,
+    /// A credential or key.
+    Secret,
+    /// A rule from a custom pack that is none of the above.
+    Custom,
+}
+
+/// How sure vigie is that a finding is what its rule says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Reported for audit only (a word in capitals inside a sentence).
+    Low,
+    /// A multi-word marking in running text, or a marking after a hotword.
+    Medium,
+    /// A banner, a label in metadata, a TLP label as the standard writes it.
+    High,
+}
+
+/// Which part of a document a piece of text came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Part {
+    /// Running text of a message or page.
+    #[default]
+    Body,
+    /// Page header.
+    Header,
+    /// Page footer.
+    Footer,
+    /// Speaker notes, footnotes, endnotes.
+    Notes,
+    /// Review comments.
+    Comment,
+    /// Document properties and other metadata.
+    Metadata,
+    /// A sensitivity label.
+    Label,
+    /// Text read from an image by OCR.
+    Ocr,
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Verdict::Allow => "allow",
+            Verdict::Warn => "warn",
+            Verdict::Block => "block",
+        })
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Status::Complete => "complete",
+            Status::Partial => "partial",
+            Status::Unscannable => "unscannable",
+        })
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Kind::Marking => "marking",
+            Kind::Pii => "pii",
+            Kind::Secret => "secret",
+            Kind::Custom => "custom",
+        })
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        })
+    }
+}
+
+/// Where a finding stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Page number, from 1, for paged documents.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub page: Option<u32>,
+    /// The part of the document.
+    pub part: Part,
+    /// The chain of containers down to the text (`dossier.zip`, `note.docx`);
+    /// empty for a message.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub path: Vec<String>,
+    /// Byte offset of the first byte in the original text.
+    pub start: usize,
+    /// Byte offset just past the last byte in the original text.
+    pub end: usize,
+}
+
+/// One thing a rule found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Rule id, such as `fr.diffusion-restreinte`.
+    pub rule: String,
+    /// What was found.
+    pub kind: Kind,
+    /// Level on the common scale; `None` (JSON `null`) for caveats and
+    /// non-marking findings.
+    pub level: Option<u8>,
+    /// How sure vigie is.
+    pub confidence: Confidence,
+    /// Why it has that confidence, in words.
+    pub reason: String,
+    /// Where it is.
+    pub location: Location,
+    /// The text found, masked for personal data and secrets.
+    pub excerpt: String,
+}
+
+/// Codes of the problems that keep content from being read in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProblemCode {
+    /// Encrypted content that needs a key vigie does not have.
+    Encrypted,
+    /// A resource limit tripped; the rest was not read.
+    Limit,
+    /// The content is damaged.
+    Corrupt,
+    /// A format vigie cannot read.
+    Unsupported,
+    /// An image could not be read because OCR is not available.
+    OcrUnavailable,
+}
+
+/// Something that kept part of the content from being read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// Machine-readable code.
+    pub code: ProblemCode,
+    /// What happened, for a person.
+    pub message: String,
+}
+
+/// The result of scanning one input.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    /// Name of the input (a path, `-` for standard input), when the caller
+    /// gave one.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub source: Option<String>,
+    /// What the policy says to do.
+    pub verdict: Verdict,
+    /// How much was read.
+    pub status: Status,
+    /// What was found, in document order.
+    pub findings: Vec<Finding>,
+    /// What could not be read.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// Names the input this report is about.
+    pub fn with_source(mut self, source: impl Into<String>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// The report as one line of JSON (the `--format json` contract).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("a report always serialises")
+    }
+
+    /// The highest marking level found at or above `min_confidence`.
+    pub fn max_level(&self, min_confidence: Confidence) -> Option<u8> {
+        self.findings
+            .iter()
+            .filter(|f| f.confidence >= min_confidence)
+            .filter_map(|f| f.level)
+            .max()
+    }
+}
+
+/// Longest excerpt, in characters, before it is cut with an ellipsis.
+const MAX_EXCERPT_CHARS: usize = 80;
+
+/// The excerpt of a finding: the original text on one line (line breaks and
+/// other control characters become spaces), cut to a readable length, and
+/// masked when the finding is personal data or a secret.
+pub fn excerpt(kind: Kind, original: &str) -> String {
+    let one_line: String = original
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let shown = match kind {
+        Kind::Marking => one_line,
+        Kind::Pii | Kind::Secret | Kind::Custom => mask(&one_line),
+    };
+    if shown.chars().count() > MAX_EXCERPT_CHARS {
+        let mut cut: String = shown.chars().take(MAX_EXCERPT_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        shown
+    }
+}
+
+/// Masks a sensitive value: letters and digits become `*` except a few at
+/// each end (none for short values), separators stay so the shape is
+/// recognisable. At most a quarter of the characters are shown.
+///
+/// ```
+/// assert_eq!(vigie::report::mask("FR7630006000011234567890189"), "FR76*******************0189");
+/// assert_eq!(vigie::report::mask("hunter2"), "*******");
+/// ```
+pub fn mask(value: &str) -> String {
+    let alphanumeric = value.chars().filter(|c| c.is_alphanumeric()).count();
+    let keep_each_end = if alphanumeric >= 16 {
+        4
+    } else if alphanumeric >= 12 {
+        2
+    } else {
+        0
+    };
+    let mut seen = 0;
+    value
+        .chars()
+        .map(|c| {
+            if !c.is_alphanumeric() {
+                return c;
+            }
+            seen += 1;
+            if seen <= keep_each_end || seen > alphanumeric - keep_each_end {
+                c
+            } else {
+                '*'
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_order_from_allow_to_block() {
+        assert!(Verdict::Allow < Verdict::Warn && Verdict::Warn < Verdict::Block);
+        assert!(Confidence::Low < Confidence::Medium && Confidence::Medium < Confidence::High);
+    }
+
+    #[test]
+    fn excerpts_of_markings_are_shown_on_one_line() {
+        assert_eq!(
+            excerpt(Kind::Marking, "DIFFUSION\nRESTREINTE"),
+            "DIFFUSION RESTREINTE"
+        );
+    }
+
+    #[test]
+    fn long_excerpts_are_cut() {
+        let long = "A ".repeat(100);
+        let cut = excerpt(Kind::Marking, &long);
+        assert_eq!(cut.chars().count(), MAX_EXCERPT_CHARS);
+        assert!(cut.ends_with('…'));
+    }
+
+    #[test]
+    fn sensitive_excerpts_never_hold_the_value() {
+        let value = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
+        let shown = excerpt(Kind::Secret, value);
+        assert!(!shown.contains("16C7e42F292c6912E7710c838347Ae178B4a"));
+        assert!(shown.starts_with("ghp_"), "{shown}");
+        let shown = mask("FR76 3000 6000 0112 3456 7890 189");
+        assert_eq!(shown, "FR76 **** **** **** **** ***0 189");
+    }
+
+    #[test]
+    fn json_follows_the_report_contract() {
+        let report = Report {
+            source: Some("note.txt".into()),
+            verdict: Verdict::Block,
+            status: Status::Complete,
+            findings: vec![Finding {
+                rule: "fr.diffusion-restreinte".into(),
+                kind: Kind::Marking,
+                level: Some(2),
+                confidence: Confidence::High,
+                reason: "banner: a line of its own".into(),
+                location: Location {
+                    page: None,
+                    part: Part::Body,
+                    path: vec![],
+                    start: 0,
+                    end: 20,
+                },
+                excerpt: "DIFFUSION RESTREINTE".into(),
+            }],
+            problems: vec![Problem {
+                code: ProblemCode::OcrUnavailable,
+                message: "m".into(),
+            }],
+        };
+        let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+        assert_eq!(json["verdict"], "block");
+        assert_eq!(json["status"], "complete");
+        assert_eq!(json["findings"][0]["rule"], "fr.diffusion-restreinte");
+        assert_eq!(json["findings"][0]["kind"], "marking");
+        assert_eq!(json["findings"][0]["level"], 2);
+        assert_eq!(json["findings"][0]["confidence"], "high");
+        assert_eq!(json["findings"][0]["location"]["part"], "body");
+        assert_eq!(json["findings"][0]["location"]["end"], 20);
+        assert_eq!(json["problems"][0]["code"], "ocr-unavailable");
+        let back: Report = serde_json::from_value(json).unwrap();
+        assert_eq!(back, report);
+    }
+}

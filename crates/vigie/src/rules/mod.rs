@@ -1,0 +1,399 @@
+//! Rules are data: each pack is a TOML file that names its rules, their
+//! levels and the literal forms that write them, with the context each form
+//! needs. The built-in packs under `packs/` are embedded in the crate; custom
+//! packs in the same format are added with
+//! [`ScannerBuilder::rule_pack`](crate::ScannerBuilder::rule_pack).
+//!
+//! A pack looks like this:
+//!
+//! ```toml
+//! pack = "acme"
+//! hotwords = ["sensibilité"]
+//!
+//! [[rule]]
+//! id = "acme.interne"
+//! name = "ACME — Interne"
+//! level = 2
+//! forms = [{ text = "ACME INTERNE" }, { text = "INTERNE", context = "banner" }]
+//! ```
+
+use std::collections::HashSet;
+
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::normalize::{Normalized, OTHER_LETTER};
+use crate::report::Kind;
+
+/// The built-in packs, in the order their rules are listed. When one literal
+/// belongs to several schemes ("SECRET"), this order is also the last resort
+/// for choosing one (see `qualify::choose_scheme`).
+const BUILTIN_PACKS: &[(&str, &str)] = &[
+    ("fr.toml", include_str!("packs/fr.toml")),
+    ("eu.toml", include_str!("packs/eu.toml")),
+    ("nato.toml", include_str!("packs/nato.toml")),
+    ("uk.toml", include_str!("packs/uk.toml")),
+    ("us.toml", include_str!("packs/us.toml")),
+    ("tlp.toml", include_str!("packs/tlp.toml")),
+];
+
+/// Highest level of the scale (5: top secret).
+pub const MAX_LEVEL: u8 = 5;
+
+/// One rule: what a finding reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// Public identifier such as `fr.diffusion-restreinte`.
+    pub id: String,
+    /// Human name such as "Diffusion Restreinte".
+    pub name: String,
+    /// What the rule finds.
+    pub kind: Kind,
+    /// Level on the common scale (0 public … 5 top secret); `None` for a
+    /// caveat such as `us.noforn`, which qualifies a level but has none.
+    pub level: Option<u8>,
+}
+
+impl Rule {
+    /// The scheme: the part of the id before the first dot (`fr`, `nato`…).
+    pub fn scheme(&self) -> &str {
+        self.id.split('.').next().unwrap_or_default()
+    }
+
+    /// Whether this is a caveat: a marking with no level of its own.
+    pub fn is_caveat(&self) -> bool {
+        self.kind == Kind::Marking && self.level.is_none()
+    }
+}
+
+/// Where a literal form counts as a marking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FormContext {
+    /// Anywhere, in any case: multi-word forms that are never ordinary phrases.
+    Anywhere,
+    /// Only as a banner or after a hotword: ordinary words otherwise.
+    Banner,
+    /// Only right after a hotword ("Mention : DR").
+    Hotword,
+    /// Only inside CAPCO `//` syntax ("SECRET//REL TO USA, FVEY").
+    Capco,
+}
+
+/// One written form of a rule, compiled for the matcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// Index of the rule in [`RuleSet::rules`].
+    pub rule: usize,
+    /// The form as written in the pack.
+    pub text: String,
+    /// The form's matching form (see [`crate::normalize`]).
+    pub literal: Vec<u8>,
+    /// Where it counts.
+    pub context: FormContext,
+    /// A canonical writing that earns high confidence wherever it stands
+    /// (`TLP:RED`).
+    pub exact: Option<String>,
+    /// Added to the finding's reason (why this form maps to this rule).
+    pub note: Option<String>,
+}
+
+/// All rules a scanner knows, their forms and their hotwords.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<Rule>,
+    forms: Vec<Form>,
+    hotwords: Vec<Vec<u8>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    pack: String,
+    #[serde(default)]
+    hotwords: Vec<String>,
+    #[serde(default, rename = "rule")]
+    rules: Vec<RuleEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RuleEntry {
+    id: String,
+    name: String,
+    #[serde(default = "default_kind")]
+    kind: Kind,
+    level: Option<u8>,
+    forms: Vec<FormEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FormEntry {
+    text: String,
+    #[serde(default = "default_context")]
+    context: FormContext,
+    exact: Option<String>,
+    note: Option<String>,
+}
+
+fn default_kind() -> Kind {
+    Kind::Marking
+}
+
+fn default_context() -> FormContext {
+    FormContext::Anywhere
+}
+
+impl RuleSet {
+    /// The built-in packs: every marking of the taxonomy in DESIGN.md.
+    pub fn builtin() -> Self {
+        let mut set = RuleSet::default();
+        for (name, source) in BUILTIN_PACKS {
+            set.add_pack(name, source)
+                .unwrap_or_else(|error| panic!("built-in pack {name} is invalid: {error}"));
+        }
+        set
+    }
+
+    /// Adds the rules of one pack. `origin` names the pack in error messages
+    /// (a file path, or a short label).
+    pub fn add_pack(&mut self, origin: &str, source: &str) -> Result<(), Error> {
+        let invalid = |message: String| Error::RulePack {
+            origin: origin.to_string(),
+            message,
+        };
+        let pack: PackFile = toml::from_str(source).map_err(|e| invalid(e.to_string()))?;
+        if pack.pack.trim().is_empty() {
+            return Err(invalid("`pack` must name the pack".into()));
+        }
+        // Validate the whole pack before changing anything, so that a bad
+        // pack leaves the set as it was.
+        let mut known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        for entry in &pack.rules {
+            validate_id(&entry.id).map_err(invalid)?;
+            if !known.insert(&entry.id) {
+                return Err(invalid(format!("rule `{}` is defined twice", entry.id)));
+            }
+            if entry.level.is_some_and(|level| level > MAX_LEVEL) {
+                return Err(invalid(format!(
+                    "rule `{}`: level must be between 0 and {MAX_LEVEL}",
+                    entry.id
+                )));
+            }
+            if entry.forms.is_empty() {
+                return Err(invalid(format!("rule `{}` has no form", entry.id)));
+            }
+            for form in &entry.forms {
+                literal_of(&form.text).map_err(|m| invalid(format!("rule `{}`: {m}", entry.id)))?;
+            }
+        }
+        let mut hotwords = Vec::new();
+        for hotword in &pack.hotwords {
+            hotwords.push(literal_of(hotword).map_err(|m| invalid(format!("hotword: {m}")))?);
+        }
+
+        for entry in pack.rules {
+            let rule = self.rules.len();
+            for form in entry.forms {
+                self.forms.push(Form {
+                    rule,
+                    literal: literal_of(&form.text).expect("validated above"),
+                    text: form.text,
+                    context: form.context,
+                    exact: form.exact,
+                    note: form.note,
+                });
+            }
+            self.rules.push(Rule {
+                id: entry.id,
+                name: entry.name,
+                kind: entry.kind,
+                level: entry.level,
+            });
+        }
+        for hotword in hotwords {
+            if !self.hotwords.contains(&hotword) {
+                self.hotwords.push(hotword);
+            }
+        }
+        Ok(())
+    }
+
+    /// Every rule, in pack order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Every form of every rule.
+    pub fn forms(&self) -> &[Form] {
+        &self.forms
+    }
+
+    /// Hotwords of all packs, in matching form.
+    pub fn hotwords(&self) -> &[Vec<u8>] {
+        &self.hotwords
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|rule| rule.id == id)
+    }
+
+    /// Index in [`RuleSet::rules`] of the rule with this id.
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.rules.iter().position(|rule| rule.id == id)
+    }
+}
+
+/// Rule ids are lower-case dotted names: `scheme.name[.more]`.
+fn validate_id(id: &str) -> Result<(), String> {
+    let valid_piece = |piece: &str| {
+        !piece.is_empty()
+            && piece
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    let pieces: Vec<&str> = id.split('.').collect();
+    if pieces.len() >= 2 && pieces.iter().all(|piece| valid_piece(piece)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "rule id `{id}` must be dotted lower-case words such as `acme.internal`"
+        ))
+    }
+}
+
+/// The matching form of a written form; an error when it has nothing to
+/// match.
+fn literal_of(text: &str) -> Result<Vec<u8>, String> {
+    let literal = Normalized::new(text).as_bytes().to_vec();
+    if literal.is_empty() {
+        return Err(format!("form `{text}` has no letter or digit"));
+    }
+    if literal.contains(&OTHER_LETTER) {
+        return Err(format!(
+            "form `{text}` holds letters without a Latin reading, which the matcher cannot see"
+        ));
+    }
+    Ok(literal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_packs_hold_every_rule_of_the_taxonomy() {
+        let set = RuleSet::builtin();
+        let expected = [
+            ("tlp.clear", Some(0)),
+            ("fr.non-protege", Some(0)),
+            ("tlp.green", Some(1)),
+            ("nato.unclassified", Some(1)),
+            ("uk.official", Some(1)),
+            ("fr.diffusion-restreinte", Some(2)),
+            ("eu.restreint", Some(2)),
+            ("nato.restricted", Some(2)),
+            ("uk.official-sensitive", Some(2)),
+            ("us.cui", Some(2)),
+            ("tlp.amber", Some(2)),
+            ("tlp.amber-strict", Some(2)),
+            ("fr.confidentiel-defense", Some(3)),
+            ("eu.confidentiel", Some(3)),
+            ("nato.confidential", Some(3)),
+            ("us.confidential", Some(3)),
+            ("tlp.red", Some(3)),
+            ("fr.secret", Some(4)),
+            ("fr.secret-defense", Some(4)),
+            ("eu.secret", Some(4)),
+            ("nato.secret", Some(4)),
+            ("uk.secret", Some(4)),
+            ("us.secret", Some(4)),
+            ("fr.tres-secret", Some(5)),
+            ("fr.tres-secret-defense", Some(5)),
+            ("eu.tres-secret", Some(5)),
+            ("nato.cosmic-top-secret", Some(5)),
+            ("uk.top-secret", Some(5)),
+            ("us.top-secret", Some(5)),
+            ("fr.special-france", None),
+            ("nato.atomal", None),
+            ("us.noforn", None),
+            ("us.rel-to", None),
+            ("us.orcon", None),
+        ];
+        for (id, level) in expected {
+            let rule = set.rule(id).unwrap_or_else(|| panic!("missing rule {id}"));
+            assert_eq!(rule.level, level, "{id}");
+        }
+        assert_eq!(set.rules().len(), expected.len());
+    }
+
+    #[test]
+    fn forms_are_stored_in_matching_form() {
+        let set = RuleSet::builtin();
+        let form = set
+            .forms()
+            .iter()
+            .find(|f| f.text == "TRÈS SECRET DÉFENSE")
+            .unwrap();
+        assert_eq!(form.literal, b"tressecretdefense");
+    }
+
+    #[test]
+    fn a_custom_pack_adds_rules() {
+        let mut set = RuleSet::builtin();
+        let before = set.rules().len();
+        set.add_pack(
+            "acme",
+            r#"pack = "acme"
+               [[rule]]
+               id = "acme.interne"
+               name = "ACME Interne"
+               level = 2
+               forms = [{ text = "ACME INTERNE" }]"#,
+        )
+        .unwrap();
+        assert_eq!(set.rules().len(), before + 1);
+        assert_eq!(set.rule("acme.interne").unwrap().scheme(), "acme");
+    }
+
+    #[test]
+    fn bad_packs_are_refused_with_the_reason() {
+        let cases = [
+            (
+                "pack = \"x\"\n[[rule]]\nid = \"Bad Id\"\nname = \"n\"\nforms = [{ text = \"A\" }]",
+                "dotted lower-case",
+            ),
+            (
+                "pack = \"x\"\n[[rule]]\nid = \"x.a\"\nname = \"n\"\nlevel = 9\nforms = [{ text = \"A\" }]",
+                "level must be",
+            ),
+            (
+                "pack = \"x\"\n[[rule]]\nid = \"x.a\"\nname = \"n\"\nforms = []",
+                "has no form",
+            ),
+            (
+                "pack = \"x\"\n[[rule]]\nid = \"x.a\"\nname = \"n\"\nforms = [{ text = \"--\" }]",
+                "no letter or digit",
+            ),
+            (
+                "pack = \"x\"\n[[rule]]\nid = \"fr.secret\"\nname = \"n\"\nforms = [{ text = \"A\" }]",
+                "defined twice",
+            ),
+            (
+                "pack = \"x\"\n[[rule]]\nid = \"x.a\"\nname = \"n\"\nforms = [{ text = \"A\", context = \"nowhere\" }]",
+                "unknown variant",
+            ),
+            ("pack = \"x\"\nbogus = 1", "unknown field"),
+        ];
+        for (source, expected) in cases {
+            let mut set = RuleSet::builtin();
+            let before = set.rules().len();
+            let error = set.add_pack("test.toml", source).unwrap_err().to_string();
+            assert!(error.contains(expected), "{error}");
+            assert!(error.contains("test.toml"), "{error}");
+            assert_eq!(set.rules().len(), before, "a bad pack changed the set");
+        }
+    }
+}

@@ -1,0 +1,413 @@
+//! The scanner: rules compiled once, shared by every thread, applied to text.
+
+use std::cell::RefCell;
+
+use crate::error::Error;
+use crate::matcher::{Candidate, Matcher};
+use crate::normalize::Normalized;
+use crate::policy::Policy;
+use crate::portion;
+use crate::qualify::{self, Qualified, Segment};
+use crate::report::{Finding, Location, Part, Problem, ProblemCode, Report, Status, excerpt};
+use crate::rules::RuleSet;
+
+/// Texts are matched in windows of about this size, so that the matching
+/// form of a large text never lives in memory whole.
+const WINDOW_BYTES: usize = 64 << 10;
+/// How far back each window reaches into the one before it, so that a
+/// marking cut by the window edge is still seen whole.
+const WINDOW_OVERLAP_BYTES: usize = 256;
+/// Scratch buffers larger than this are given back after a scan.
+const SCRATCH_KEEP_BYTES: usize = 1 << 20;
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Buffers reused from one scan to the next on each thread, so that scanning
+/// a message allocates nothing when it finds nothing.
+#[derive(Default)]
+struct Scratch {
+    normalized: Normalized,
+    candidates: Vec<Candidate>,
+    qualified: Vec<Qualified>,
+}
+
+/// One piece of text of a document: a message body, a page, a header.
+#[derive(Debug, Clone, Copy)]
+pub struct TextSegment<'a> {
+    /// The text.
+    pub text: &'a str,
+    /// Which part of the document it is.
+    pub part: Part,
+    /// Its page, from 1, in a paged document.
+    pub page: Option<u32>,
+    /// The chain of containers it came from.
+    pub path: &'a [String],
+}
+
+impl<'a> TextSegment<'a> {
+    /// The body of a message.
+    pub fn body(text: &'a str) -> Self {
+        TextSegment {
+            text,
+            part: Part::Body,
+            page: None,
+            path: &[],
+        }
+    }
+}
+
+/// Builds a [`Scanner`] with a policy and custom rule packs.
+///
+/// ```
+/// let scanner = vigie::Scanner::builder()
+///     .policy(vigie::Policy::from_toml("ceiling = 2", "<string>")?)
+///     .rule_pack("acme", r#"
+///         pack = "acme"
+///         [[rule]]
+///         id = "acme.interne"
+///         name = "ACME Interne"
+///         level = 3
+///         forms = [{ text = "ACME INTERNE" }]
+///     "#)
+///     .build()?;
+/// let report = scanner.scan_text("Document ACME interne, ne pas diffuser.");
+/// assert_eq!(report.findings[0].rule, "acme.interne");
+/// assert_eq!(report.verdict, vigie::Verdict::Block);
+/// # Ok::<(), vigie::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct ScannerBuilder {
+    policy: Policy,
+    packs: Vec<(String, String)>,
+}
+
+impl ScannerBuilder {
+    /// Sets the policy (the default policy otherwise).
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// Adds a custom rule pack (TOML text; see [`crate::rules`]). `origin`
+    /// names it in error messages.
+    pub fn rule_pack(mut self, origin: impl Into<String>, source: impl Into<String>) -> Self {
+        self.packs.push((origin.into(), source.into()));
+        self
+    }
+
+    /// Adds a custom rule pack from a file.
+    pub fn rule_pack_file(self, path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let source = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Ok(self.rule_pack(path.display().to_string(), source))
+    }
+
+    /// Compiles the rules. Fails when a custom pack is invalid.
+    pub fn build(self) -> Result<Scanner, Error> {
+        let mut rules = RuleSet::builtin();
+        for (origin, source) in &self.packs {
+            rules.add_pack(origin, source)?;
+        }
+        let matcher = Matcher::new(&rules);
+        Ok(Scanner {
+            rules,
+            matcher,
+            policy: self.policy,
+        })
+    }
+}
+
+/// A compiled scanner. Build it once and share it: it is `Send + Sync`, and
+/// scans from many threads at once do not contend.
+///
+/// ```
+/// let scanner = vigie::Scanner::new();
+/// let report = scanner.scan_text("DIFFUSION RESTREINTE\n\nCompte rendu de la réunion.");
+/// assert_eq!(report.verdict, vigie::Verdict::Block);
+/// assert_eq!(report.findings[0].rule, "fr.diffusion-restreinte");
+/// assert_eq!(report.findings[0].location.start..report.findings[0].location.end, 0..20);
+/// ```
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    rules: RuleSet,
+    matcher: Matcher,
+    policy: Policy,
+}
+
+impl Default for Scanner {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Scanner {
+    /// The built-in rules under the default policy.
+    pub fn new() -> Self {
+        ScannerBuilder::default()
+            .build()
+            .expect("built-in rules are valid")
+    }
+
+    /// A builder, for a policy or custom rules.
+    pub fn builder() -> ScannerBuilder {
+        ScannerBuilder::default()
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// The rules.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Scans a message under the policy.
+    pub fn scan_text(&self, text: &str) -> Report {
+        self.scan_segments(&[TextSegment::body(text)], None)
+    }
+
+    /// Scans a message under the policy of a named scope (a room, a channel;
+    /// see [`Policy::for_scope`]).
+    pub fn scan_text_in(&self, text: &str, scope: &str) -> Report {
+        self.scan_segments(&[TextSegment::body(text)], Some(scope))
+    }
+
+    /// Scans the segments of one document and gives one report.
+    pub fn scan_segments(&self, segments: &[TextSegment<'_>], scope: Option<&str>) -> Report {
+        let scoped;
+        let policy = match scope {
+            Some(scope) => {
+                scoped = self.policy.for_scope(scope);
+                &scoped
+            }
+            None => &self.policy,
+        };
+        let mut findings = Vec::new();
+        let mut problems = Vec::new();
+        let mut budget = policy.limits.max_text_bytes;
+        for segment in segments {
+            let mut text = segment.text;
+            if text.len() > budget {
+                text = &text[..floor_char_boundary(text, budget)];
+                problems.push(Problem {
+                    code: ProblemCode::Limit,
+                    message: format!(
+                        "text longer than the limit of {} bytes; the rest was not scanned",
+                        policy.limits.max_text_bytes
+                    ),
+                });
+            }
+            budget -= text.len();
+            let segment = TextSegment { text, ..*segment };
+            if !self.find_in(&segment, policy.limits.max_findings, &mut findings) {
+                problems.push(Problem {
+                    code: ProblemCode::Limit,
+                    message: format!(
+                        "more than {} findings; the rest was not scanned",
+                        policy.limits.max_findings
+                    ),
+                });
+            }
+            if !problems.is_empty() {
+                break;
+            }
+        }
+        let status = if problems.is_empty() {
+            Status::Complete
+        } else {
+            Status::Partial
+        };
+        Report {
+            source: None,
+            verdict: policy.verdict(&findings, status),
+            status,
+            findings,
+            problems,
+        }
+    }
+
+    /// Appends the findings of one segment; false when `max_findings` was
+    /// reached before the end of the text.
+    fn find_in(
+        &self,
+        segment: &TextSegment<'_>,
+        max_findings: usize,
+        findings: &mut Vec<Finding>,
+    ) -> bool {
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            let Scratch {
+                normalized,
+                candidates,
+                qualified,
+            } = &mut *scratch;
+            qualified.clear();
+            let text = segment.text;
+            let context = Segment::new(text, segment.part);
+            let mut complete = true;
+            let mut window_start = 0;
+            let mut chunk_start = 0;
+            while chunk_start < text.len() {
+                let chunk_end = cut_point(text, chunk_start + WINDOW_BYTES);
+                normalized.rebuild(&text[window_start..chunk_end]);
+                candidates.clear();
+                self.matcher.find(
+                    &text[window_start..chunk_end],
+                    normalized,
+                    window_start,
+                    candidates,
+                );
+                // What starts in the overlap was seen by the window before,
+                // unless it runs past that window's end.
+                candidates.retain(|c| c.start >= chunk_start || c.end > chunk_start);
+                candidates.sort_unstable_by_key(|c| (c.start, c.end));
+                qualify::qualify(&self.rules, &self.matcher, &context, candidates, qualified);
+                if qualified.len() >= max_findings {
+                    complete = false;
+                    break;
+                }
+                window_start = overlap_start(text, chunk_end);
+                chunk_start = chunk_end;
+            }
+            if complete {
+                portion::find(&self.rules, text, qualified);
+            }
+            qualify::keep_outermost(qualified);
+            if qualified.len() > max_findings {
+                qualified.truncate(max_findings);
+                complete = false;
+            }
+            for q in qualified.iter() {
+                let rule = &self.rules.rules()[q.rule];
+                findings.push(Finding {
+                    rule: rule.id.clone(),
+                    kind: rule.kind,
+                    level: rule.level,
+                    confidence: q.confidence,
+                    reason: q.reason.clone(),
+                    location: Location {
+                        page: segment.page,
+                        part: segment.part,
+                        path: segment.path.to_vec(),
+                        start: q.start,
+                        end: q.end,
+                    },
+                    excerpt: excerpt(rule.kind, &text[q.start..q.end]),
+                });
+            }
+            if normalized.len() > SCRATCH_KEEP_BYTES
+                || candidates.capacity() > SCRATCH_KEEP_BYTES / 16
+            {
+                *scratch = Scratch::default();
+            }
+            complete
+        })
+    }
+}
+
+/// Where to end a window that should end near `target`: just after a line
+/// break if there is one in the last quarter of the window, else after a
+/// space, else on a character boundary.
+fn cut_point(text: &str, target: usize) -> usize {
+    if target >= text.len() {
+        return text.len();
+    }
+    let target = floor_char_boundary(text, target);
+    let search_from = floor_char_boundary(text, target - WINDOW_BYTES / 4);
+    let tail = &text.as_bytes()[search_from..target];
+    if let Some(i) = memchr::memrchr(b'\n', tail) {
+        return search_from + i + 1;
+    }
+    if let Some(i) = memchr::memrchr(b' ', tail) {
+        return search_from + i + 1;
+    }
+    target
+}
+
+/// Where the window after a cut at `cut` begins: up to
+/// [`WINDOW_OVERLAP_BYTES`] earlier, just after a space or line break so the
+/// window does not start inside a word.
+fn overlap_start(text: &str, cut: usize) -> usize {
+    let from = floor_char_boundary(text, cut.saturating_sub(WINDOW_OVERLAP_BYTES));
+    let head = &text.as_bytes()[from..cut];
+    match memchr::memchr2(b' ', b'\n', head) {
+        Some(i) => from + i + 1,
+        None => from,
+    }
+}
+
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Verdict;
+
+    #[test]
+    fn the_scanner_is_send_and_sync() {
+        fn shared<T: Send + Sync>() {}
+        shared::<Scanner>();
+    }
+
+    #[test]
+    fn markings_across_window_edges_are_found_once() {
+        let scanner = Scanner::new();
+        // Put a marking across every possible cut near the first window edge.
+        for shift in 0..40 {
+            let mut text = "mot ".repeat((WINDOW_BYTES - shift) / 4);
+            text.push_str("la note est en diffusion\nrestreinte, merci. ");
+            text.push_str(&"fin ".repeat(20_000));
+            let report = scanner.scan_text(&text);
+            let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
+            assert_eq!(rules, ["fr.diffusion-restreinte"], "shift {shift}");
+            let f = &report.findings[0];
+            assert_eq!(
+                &text[f.location.start..f.location.end],
+                "diffusion\nrestreinte"
+            );
+        }
+    }
+
+    #[test]
+    fn text_over_the_limit_is_partial_and_blocks() {
+        let policy = Policy::from_toml("[limits]\nmax_text_bytes = 100", "t").unwrap();
+        let scanner = Scanner::builder().policy(policy).build().unwrap();
+        let report = scanner.scan_text(&"é".repeat(80));
+        assert_eq!(report.status, Status::Partial);
+        assert_eq!(report.problems[0].code, ProblemCode::Limit);
+        assert_eq!(report.verdict, Verdict::Block);
+        assert_eq!(scanner.scan_text("court").status, Status::Complete);
+    }
+
+    #[test]
+    fn too_many_findings_stop_the_scan() {
+        let policy = Policy::from_toml("[limits]\nmax_findings = 10", "t").unwrap();
+        let scanner = Scanner::builder().policy(policy).build().unwrap();
+        let report = scanner.scan_text(&"TLP:RED\n".repeat(50_000));
+        assert_eq!(report.findings.len(), 10);
+        assert_eq!(report.status, Status::Partial);
+        assert!(report.problems[0].message.contains("more than 10 findings"));
+    }
+
+    #[test]
+    fn scopes_change_the_ceiling() {
+        let policy = Policy::from_toml("[scopes.dr]\nceiling = 2", "t").unwrap();
+        let scanner = Scanner::builder().policy(policy).build().unwrap();
+        let text = "DIFFUSION RESTREINTE";
+        assert_eq!(scanner.scan_text(text).verdict, Verdict::Block);
+        assert_eq!(scanner.scan_text_in(text, "dr").verdict, Verdict::Allow);
+    }
+}

@@ -40,4 +40,4 @@ pub use report::{
     Confidence, Finding, Kind, Location, Part, Problem, ProblemCode, Report, Status, Verdict,
 };
 pub use rules::{Rule, RuleSet};
-pub use scanner::{Scanner, ScannerBuilder, TextSegment};
+pub use scanner::{Scanner, ScannerBuilder, ScopedScanner, TextSegment};

@@ -170,25 +170,94 @@ impl Scanner {
 
     /// Scans a message under the policy.
     pub fn scan_text(&self, text: &str) -> Report {
-        self.scan_segments(&[TextSegment::body(text)], None)
+        self.scan_segments(&[TextSegment::body(text)])
     }
 
-    /// Scans a message under the policy of a named scope (a room, a channel;
-    /// see [`Policy::for_scope`]).
-    pub fn scan_text_in(&self, text: &str, scope: &str) -> Report {
-        self.scan_segments(&[TextSegment::body(text)], Some(scope))
+    /// This scanner under the policy of a named scope (a room, a channel;
+    /// see [`Policy::for_scope`]). Cheap: the rules are borrowed.
+    ///
+    /// ```
+    /// let policy = vigie::Policy::from_toml("[scopes.dr-room]\nceiling = 2", "<string>")?;
+    /// let scanner = vigie::Scanner::builder().policy(policy).build()?;
+    /// let text = "DIFFUSION RESTREINTE";
+    /// assert_eq!(scanner.scan_text(text).verdict, vigie::Verdict::Block);
+    /// assert_eq!(scanner.in_scope("dr-room").scan_text(text).verdict, vigie::Verdict::Allow);
+    /// # Ok::<(), vigie::Error>(())
+    /// ```
+    pub fn in_scope(&self, scope: &str) -> ScopedScanner<'_> {
+        ScopedScanner {
+            scanner: self,
+            policy: self.policy.for_scope(scope),
+        }
+    }
+
+    /// Scans content given as bytes. Until the extractors land (PDF, Office,
+    /// archives), the bytes are read as UTF-8 text (a byte-order mark is
+    /// skipped); bytes that are not valid UTF-8 are read with replacement
+    /// characters and the report is `partial` with an `unsupported` problem,
+    /// so that the default policy fails closed. `name_hint` is for messages
+    /// only: the content decides, never the name.
+    pub fn scan_bytes(&self, bytes: &[u8], name_hint: Option<&str>) -> Report {
+        self.scan_bytes_under(bytes, name_hint, &self.policy)
+    }
+
+    fn scan_bytes_under(&self, bytes: &[u8], name_hint: Option<&str>, policy: &Policy) -> Report {
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if let Some(text) = bytes
+            .strip_prefix(BOM)
+            .and_then(|rest| std::str::from_utf8(rest).ok())
+        {
+            // Offsets stay offsets into the bytes given, BOM included.
+            let mut report = self.scan_segments_under(&[TextSegment::body(text)], policy);
+            for finding in &mut report.findings {
+                finding.location.start += BOM.len();
+                finding.location.end += BOM.len();
+            }
+            return report;
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.scan_segments_under(&[TextSegment::body(text)], policy),
+            Err(invalid) => {
+                let text = String::from_utf8_lossy(bytes);
+                let mut report = self.scan_segments_under(&[TextSegment::body(&text)], policy);
+                let name = name_hint.map(|n| format!("{n}: ")).unwrap_or_default();
+                report.problems.push(Problem {
+                    code: ProblemCode::Unsupported,
+                    message: format!(
+                        "{name}not UTF-8 text (invalid byte at offset {}); read with replacement characters",
+                        invalid.valid_up_to()
+                    ),
+                });
+                report.status = Status::Partial;
+                report.verdict = policy.verdict(&report.findings, report.status);
+                report
+            }
+        }
+    }
+
+    /// Reads a file and scans its bytes (see [`Scanner::scan_bytes`]). Fails
+    /// only when the file cannot be read; the report's source is the path.
+    pub fn scan_file(&self, path: impl AsRef<std::path::Path>) -> Result<Report, Error> {
+        self.scan_file_under(path.as_ref(), &self.policy)
+    }
+
+    fn scan_file_under(&self, path: &std::path::Path, policy: &Policy) -> Result<Report, Error> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let name = path.display().to_string();
+        Ok(self
+            .scan_bytes_under(&bytes, Some(&name), policy)
+            .with_source(name))
     }
 
     /// Scans the segments of one document and gives one report.
-    pub fn scan_segments(&self, segments: &[TextSegment<'_>], scope: Option<&str>) -> Report {
-        let scoped;
-        let policy = match scope {
-            Some(scope) => {
-                scoped = self.policy.for_scope(scope);
-                &scoped
-            }
-            None => &self.policy,
-        };
+    pub fn scan_segments(&self, segments: &[TextSegment<'_>]) -> Report {
+        self.scan_segments_under(segments, &self.policy)
+    }
+
+    fn scan_segments_under(&self, segments: &[TextSegment<'_>], policy: &Policy) -> Report {
         let mut findings = Vec::new();
         let mut problems = Vec::new();
         let mut budget = policy.limits.max_text_bytes;
@@ -312,6 +381,41 @@ impl Scanner {
     }
 }
 
+/// A [`Scanner`] under the policy of one scope; see [`Scanner::in_scope`].
+#[derive(Debug, Clone)]
+pub struct ScopedScanner<'a> {
+    scanner: &'a Scanner,
+    policy: Policy,
+}
+
+impl ScopedScanner<'_> {
+    /// The policy in force for this scope.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// See [`Scanner::scan_text`].
+    pub fn scan_text(&self, text: &str) -> Report {
+        self.scan_segments(&[TextSegment::body(text)])
+    }
+
+    /// See [`Scanner::scan_bytes`].
+    pub fn scan_bytes(&self, bytes: &[u8], name_hint: Option<&str>) -> Report {
+        self.scanner
+            .scan_bytes_under(bytes, name_hint, &self.policy)
+    }
+
+    /// See [`Scanner::scan_file`].
+    pub fn scan_file(&self, path: impl AsRef<std::path::Path>) -> Result<Report, Error> {
+        self.scanner.scan_file_under(path.as_ref(), &self.policy)
+    }
+
+    /// See [`Scanner::scan_segments`].
+    pub fn scan_segments(&self, segments: &[TextSegment<'_>]) -> Report {
+        self.scanner.scan_segments_under(segments, &self.policy)
+    }
+}
+
 /// Where to end a window that should end near `target`: just after a line
 /// break if there is one in the last quarter of the window, else after a
 /// space, else on a character boundary.
@@ -403,11 +507,53 @@ mod tests {
     }
 
     #[test]
+    fn bytes_that_are_not_text_fail_closed() {
+        let scanner = Scanner::new();
+        let report = scanner.scan_bytes(b"\xFF\xFEclean? \x00\x9F", Some("blob.bin"));
+        assert_eq!(report.status, Status::Partial);
+        assert_eq!(report.problems[0].code, ProblemCode::Unsupported);
+        assert!(
+            report.problems[0]
+                .message
+                .starts_with("blob.bin: not UTF-8")
+        );
+        assert_eq!(report.verdict, Verdict::Block);
+        let bom = scanner.scan_bytes(b"\xEF\xBB\xBFTLP:RED", None);
+        assert_eq!(bom.status, Status::Complete);
+        assert_eq!(
+            bom.findings[0].location.start..bom.findings[0].location.end,
+            3..10
+        );
+    }
+
+    #[test]
+    fn unreadable_files_are_errors() {
+        let error = Scanner::new()
+            .scan_file("/nonexistent/file.txt")
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("cannot read /nonexistent/file.txt")
+        );
+    }
+
+    #[test]
     fn scopes_change_the_ceiling() {
         let policy = Policy::from_toml("[scopes.dr]\nceiling = 2", "t").unwrap();
         let scanner = Scanner::builder().policy(policy).build().unwrap();
         let text = "DIFFUSION RESTREINTE";
         assert_eq!(scanner.scan_text(text).verdict, Verdict::Block);
-        assert_eq!(scanner.scan_text_in(text, "dr").verdict, Verdict::Allow);
+        assert_eq!(
+            scanner.in_scope("dr").scan_text(text).verdict,
+            Verdict::Allow
+        );
+        assert_eq!(
+            scanner
+                .in_scope("dr")
+                .scan_bytes(text.as_bytes(), None)
+                .verdict,
+            Verdict::Allow
+        );
     }
 }

@@ -1,0 +1,133 @@
+//! How reports and rules are written: human (aligned, coloured on a
+//! terminal) or JSON (one object per line, the report contract).
+
+use std::io::{self, Write};
+
+use vigie::{Confidence, Report, RuleSet, Status, Verdict};
+
+use crate::Format;
+
+const RESET: &str = "\x1b[0m";
+const BOLD_RED: &str = "\x1b[1;31m";
+const BOLD_YELLOW: &str = "\x1b[1;33m";
+const BOLD_GREEN: &str = "\x1b[1;32m";
+const DIM: &str = "\x1b[2m";
+const BOLD: &str = "\x1b[1m";
+
+/// Writes one report.
+pub fn report(
+    out: &mut impl Write,
+    report: &Report,
+    format: Format,
+    colour: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Json => writeln!(out, "{}", report.to_json()),
+        Format::Human => human_report(out, report, colour),
+    }
+}
+
+fn paint(colour: bool, style: &str, text: &str) -> String {
+    if colour {
+        format!("{style}{text}{RESET}")
+    } else {
+        text.to_string()
+    }
+}
+
+fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Result<()> {
+    let (style, word) = match report.verdict {
+        Verdict::Allow => (BOLD_GREEN, "ALLOW"),
+        Verdict::Warn => (BOLD_YELLOW, "WARN "),
+        Verdict::Block => (BOLD_RED, "BLOCK"),
+    };
+    let source = report.source.as_deref().unwrap_or("-");
+    let status = match report.status {
+        Status::Complete => String::new(),
+        other => format!("  [{other}]"),
+    };
+    let summary = match report.findings.len() {
+        0 => "no finding".to_string(),
+        1 => "1 finding".to_string(),
+        n => format!("{n} findings"),
+    };
+    writeln!(
+        out,
+        "{}  {}{}  {}",
+        paint(colour, style, word),
+        paint(colour, BOLD, source),
+        status,
+        paint(colour, DIM, &summary)
+    )?;
+    for finding in &report.findings {
+        let level = finding
+            .level
+            .map_or_else(|| "caveat ".to_string(), |l| format!("level {l}"));
+        let confidence = format!("{:<6}", finding.confidence.to_string());
+        let confidence = if finding.confidence == Confidence::Low {
+            paint(colour, DIM, &confidence)
+        } else {
+            confidence
+        };
+        let mut place = format!("bytes {}..{}", finding.location.start, finding.location.end);
+        if let Some(page) = finding.location.page {
+            place = format!("page {page}, {place}");
+        }
+        if !finding.location.path.is_empty() {
+            place = format!("{}, {place}", finding.location.path.join("/"));
+        }
+        writeln!(
+            out,
+            "    {confidence}  {level}  {:<24}  \"{}\"  {}",
+            finding.rule,
+            finding.excerpt,
+            paint(colour, DIM, &format!("({place}; {})", finding.reason)),
+        )?;
+    }
+    for problem in &report.problems {
+        let code = serde_json::to_value(problem.code).expect("codes serialise");
+        let code = code.as_str().unwrap_or_default();
+        writeln!(
+            out,
+            "    {}  {}",
+            paint(colour, BOLD_YELLOW, &format!("problem {code}:")),
+            problem.message
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes the list of rules.
+pub fn rules(out: &mut impl Write, rules: &RuleSet, format: Format) -> io::Result<()> {
+    for rule in rules.rules() {
+        let forms: Vec<&str> = rules
+            .forms()
+            .iter()
+            .filter(|form| rules.rules()[form.rule].id == rule.id)
+            .map(|form| form.text.as_str())
+            .collect();
+        match format {
+            Format::Json => {
+                let value = serde_json::json!({
+                    "id": rule.id, "name": rule.name, "kind": rule.kind, "level": rule.level, "forms": forms,
+                });
+                writeln!(out, "{value}")?;
+            }
+            Format::Human => {
+                let level = rule
+                    .level
+                    .map_or_else(|| "caveat".to_string(), |l| l.to_string());
+                writeln!(
+                    out,
+                    "{:<26} {:<7} {:<7} {}  [{}]",
+                    rule.id,
+                    rule.kind,
+                    level,
+                    rule.name,
+                    forms.join(", ")
+                )?;
+            }
+        }
+    }
+    Ok(())
+}

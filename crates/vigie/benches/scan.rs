@@ -1,0 +1,84 @@
+//! Hot paths of the scanner: a clean chat message, a marked one, and a
+//! megabyte of clean and of candidate-dense text.
+//!
+//! Run with `cargo bench -p vigie --bench scan`. Throughput is reported per
+//! byte, so criterion prints MB/s beside the time per iteration.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use vigie::Scanner;
+
+/// About 1 KB of ordinary French and English chat, with the words that look
+/// like markings but are not ("secret", "confidential", "restreint").
+const CLEAN_MESSAGE: &str = "Bonjour à tous, petit point sur la réunion de jeudi : \
+le secrétariat a confirmé la salle 204 et l'ordre du jour sera envoyé demain matin. \
+Merci de garder ces chiffres confidentiels jusqu'à la présentation, l'accès au dossier \
+reste restreint à l'équipe projet. Le secret de la réussite, c'est la préparation ! \
+Hi all, quick update from the London office: the official statement goes out on \
+Monday, please keep this confidential until then. The NATO summit logistics are \
+handled by Claire, and the Secret Santa draw is on Friday at 4pm in room B. \
+Pour les congés, pensez à remplir le tableau partagé avant le 15, sinon la paie ne \
+pourra pas les prendre en compte ce mois-ci. Les badges d'accès au bâtiment C seront \
+renouvelés la semaine prochaine ; passez à l'accueil avec une pièce d'identité. \
+Thanks for the great work on the release, version 2.4.1 is now in production and \
+the dashboards look healthy. Bonne journée !";
+
+const MARKED_MESSAGE: &str = "DIFFUSION RESTREINTE\n\nCompte rendu de la réunion du \
+3 mars : les points suivants sont à traiter avant la fin du mois. Merci de ne pas \
+transférer ce message en dehors du service.\n\nDIFFUSION RESTREINTE";
+
+fn clean_megabyte() -> String {
+    let mut text = String::with_capacity(1 << 20);
+    while text.len() < 1 << 20 {
+        text.push_str(CLEAN_MESSAGE);
+        text.push('\n');
+    }
+    text
+}
+
+/// A megabyte where every line holds a candidate: markings, traps, banners.
+fn dense_megabyte() -> String {
+    let lines = [
+        "SECRET",
+        "le secret de la réussite",
+        "la note est en diffusion restreinte",
+        "TLP:AMBER merci",
+        "Classification : CONFIDENTIEL",
+        "keep this confidential",
+        "(S//NF) The convoy leaves at dawn.",
+        "TOP SECRET//SCI//NOFORN",
+        "the NATO summit and NATO SECRET papers",
+        "accès restreint au secrétariat",
+    ];
+    let mut text = String::with_capacity(1 << 20);
+    let mut i = 0;
+    while text.len() < 1 << 20 {
+        text.push_str(lines[i % lines.len()]);
+        text.push('\n');
+        i += 1;
+    }
+    text
+}
+
+fn bench_scan(c: &mut Criterion) {
+    let scanner = Scanner::new();
+    let mut group = c.benchmark_group("scan_text");
+    let clean_megabyte = clean_megabyte();
+    let dense_megabyte = dense_megabyte();
+    for (name, text) in [
+        ("clean_message_1k", CLEAN_MESSAGE),
+        ("marked_message", MARKED_MESSAGE),
+        ("clean_1mb", clean_megabyte.as_str()),
+        ("dense_1mb", dense_megabyte.as_str()),
+    ] {
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_function(name, |b| b.iter(|| scanner.scan_text(black_box(text))));
+    }
+    group.finish();
+
+    c.bench_function("scanner_build", |b| b.iter(Scanner::new));
+}
+
+criterion_group!(benches, bench_scan);
+criterion_main!(benches);

@@ -138,12 +138,12 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             paths,
         } => {
             let scanner = build_scanner(policy.as_deref(), &rule_packs)?;
-            if let Some(scope) = &scope {
-                if !scanner.policy().scopes().any(|s| s == scope) {
-                    return Err(Failure::Message(format!(
-                        "the policy has no scope `{scope}`"
-                    )));
-                }
+            if let Some(scope) = &scope
+                && !scanner.policy().scopes().any(|s| s == scope)
+            {
+                return Err(Failure::Message(format!(
+                    "the policy has no scope `{scope}`"
+                )));
             }
             let colour = match color {
                 ColorChoice::Always => true,

@@ -123,12 +123,18 @@ impl Normalized {
     }
 
     /// The byte range in `original` covered by the matching-form range
-    /// `start..end` (`start < end`). `original` must be the text this form
-    /// was built from.
+    /// `start..end` (`start < end`), combining marks after the last letter
+    /// included. `original` must be the text this form was built from.
     pub fn original_range(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
         let first = self.origin[start] as usize;
-        let last = self.origin[end - 1] as usize;
-        (first, char_end(original, last))
+        let mut last_end = char_end(original, self.origin[end - 1] as usize);
+        for c in original[last_end..].chars() {
+            if !is_combining_mark(c) {
+                break;
+            }
+            last_end += c.len_utf8();
+        }
+        (first, last_end)
     }
 
     fn push(&mut self, byte: u8, at: usize, gap: &mut bool) {
@@ -208,11 +214,20 @@ impl Normalized {
     }
 
     /// Whether exactly one visible separator character, not a line break,
-    /// stands between matching-form bytes `i` and `i + 1`.
+    /// stands between matching-form bytes `i` and `i + 1`, and the letters on
+    /// either side have the same case (so that "D E F E N S E à" does not
+    /// swallow the French word "à").
     fn narrow_gap(&self, original: &str, i: usize) -> bool {
         let gap_start = char_end(original, self.origin[i] as usize);
         let gap_end = self.origin[i + 1] as usize;
         if gap_start >= gap_end {
+            return false;
+        }
+        let case = |at: u32| {
+            let c = original[at as usize..].chars().next().unwrap_or(' ');
+            (c.is_uppercase(), c.is_lowercase())
+        };
+        if case(self.origin[i]) != case(self.origin[i + 1]) {
             return false;
         }
         let mut visible = original[gap_start..gap_end]

@@ -308,7 +308,7 @@ mod tests {
         );
         let green = finding("tlp.green", Kind::Marking, Some(1), Confidence::High);
         assert_eq!(
-            policy.verdict(&[green.clone()], Status::Complete),
+            policy.verdict(std::slice::from_ref(&green), Status::Complete),
             Verdict::Allow
         );
         assert_eq!(
@@ -361,13 +361,13 @@ mod tests {
             Confidence::High,
         );
         assert_eq!(
-            policy.verdict(&[dr.clone()], Status::Complete),
+            policy.verdict(std::slice::from_ref(&dr), Status::Complete),
             Verdict::Block
         );
         assert_eq!(
             policy
                 .for_scope("dr")
-                .verdict(&[dr.clone()], Status::Complete),
+                .verdict(std::slice::from_ref(&dr), Status::Complete),
             Verdict::Allow
         );
         assert_eq!(policy.for_scope("unknown").ceiling, 0);

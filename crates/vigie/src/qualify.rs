@@ -237,7 +237,7 @@ impl SchemeHint {
         match self {
             SchemeHint::Capco => &["us"],
             SchemeHint::Uk => &["uk", "us"],
-            SchemeHint::French => &["fr", "eu", "nato"],
+            SchemeHint::French => &["fr", "eu", "nato", "us", "uk"],
             SchemeHint::English => &["us", "uk", "nato", "eu"],
             SchemeHint::None => &[],
         }
@@ -300,7 +300,7 @@ fn decide(context: FormContext, facts: &Facts, exact: bool) -> Option<(Confidenc
         } else if facts.hotword {
             (Medium, "after a classification hotword")
         } else {
-            (Medium, "multi-word marking in running text")
+            (Medium, "marking in running text")
         }),
         FormContext::Banner => {
             if let Some(reason) = banner {

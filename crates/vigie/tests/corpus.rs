@@ -1,0 +1,111 @@
+//! Checks the message corpus of fixtures/messages/ (made by
+//! fixtures/scripts/make_messages.py): every marking form in every evasion,
+//! the context rules, and the ordinary-word traps.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+use vigie::Scanner;
+
+fn corpus(name: &str) -> Vec<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/messages")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .map(|line| serde_json::from_str(line).expect("a corpus line is JSON"))
+        .collect()
+}
+
+/// Scans every message of a corpus file and returns one line per mismatch.
+fn mismatches(name: &str) -> (usize, Vec<String>) {
+    let scanner = Scanner::new();
+    let messages = corpus(name);
+    let mut failures = Vec::new();
+    for message in &messages {
+        let id = message["id"].as_str().unwrap();
+        let text = message["text"].as_str().unwrap();
+        let report = scanner.scan_text(text);
+        let found: Vec<(String, u64, u64, String)> = report
+            .findings
+            .iter()
+            .map(|f| {
+                (
+                    f.rule.clone(),
+                    f.location.start as u64,
+                    f.location.end as u64,
+                    f.confidence.to_string(),
+                )
+            })
+            .collect();
+        let expected = message["expect"].as_array().unwrap();
+        let same_findings = found.len() == expected.len()
+            && found
+                .iter()
+                .zip(expected)
+                .all(|((rule, start, end, confidence), e)| {
+                    e["rule"] == rule.as_str()
+                        && e["start"] == *start
+                        && e["end"] == *end
+                        && e.get("confidence").is_none_or(|c| c == confidence.as_str())
+                });
+        let verdict_ok = message
+            .get("verdict")
+            .is_none_or(|v| *v == report.verdict.to_string());
+        if !same_findings || !verdict_ok {
+            failures.push(format!(
+                "{id}: {text:?}\n    expected {expected:?} verdict {:?}\n    found    {found:?} verdict {}\n    reasons  {:?}",
+                message.get("verdict"),
+                report.verdict,
+                report.findings.iter().map(|f| &f.reason).collect::<Vec<_>>()
+            ));
+        }
+    }
+    (messages.len(), failures)
+}
+
+fn check(name: &str, at_least: usize) {
+    let (count, failures) = mismatches(name);
+    assert!(
+        count >= at_least,
+        "{name} holds {count} messages; regenerate it"
+    );
+    assert!(
+        failures.is_empty(),
+        "{} of {count} messages of {name} differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_marking_form_is_found_in_every_evasion() {
+    check("evasions.jsonl", 1000);
+}
+
+#[test]
+fn context_rules_give_the_expected_confidence_and_verdict() {
+    check("contexts.jsonl", 25);
+}
+
+#[test]
+fn ordinary_words_are_not_markings() {
+    check("traps.jsonl", 35);
+}
+
+#[test]
+fn the_evasion_corpus_covers_every_marking_rule() {
+    let scanner = Scanner::new();
+    let covered: std::collections::HashSet<String> = corpus("evasions.jsonl")
+        .iter()
+        .flat_map(|m| m["expect"].as_array().unwrap().clone())
+        .map(|e| e["rule"].as_str().unwrap().to_string())
+        .collect();
+    for rule in scanner.rules().rules() {
+        assert!(
+            covered.contains(&rule.id),
+            "no evasion case for {}",
+            rule.id
+        );
+    }
+}

@@ -62,7 +62,10 @@ fn dense_megabyte() -> String {
 }
 
 fn bench_scan(c: &mut Criterion) {
-    let scanner = Scanner::new();
+    // The dense megabyte holds some 20,000 markings: lift the findings limit
+    // so that the whole text is scanned.
+    let policy = vigie::Policy::from_toml("[limits]\nmax_findings = 1000000", "bench").unwrap();
+    let scanner = Scanner::builder().policy(policy).build().unwrap();
     let mut group = c.benchmark_group("scan_text");
     let clean_megabyte = clean_megabyte();
     let dense_megabyte = dense_megabyte();

@@ -41,16 +41,55 @@ pub const MAX_TEXT_BYTES: usize = u32::MAX as usize - 1;
 #[derive(Debug, Default, Clone)]
 pub struct Normalized {
     text: Vec<u8>,
-    origin: Vec<u32>,
-    boundary: Vec<bool>,
+    /// The map back to the original, one entry per *run*: a stretch of the
+    /// matching form whose bytes map one to one onto consecutive original
+    /// bytes (ASCII letters of one word), or onto one original character
+    /// (a non-ASCII letter, a ligature). Sorted by `start`. ASCII text costs
+    /// one entry per word instead of one per byte.
+    runs: Vec<Run>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Run {
+    /// First matching-form byte of the run.
+    start: u32,
+    /// Original offset of that byte.
+    origin: u32,
+    /// Whether a word boundary stands before the run.
+    word_start: bool,
+    /// Whether every byte of the run comes from one original character
+    /// (otherwise byte `start + k` comes from original `origin + k`).
+    one_char: bool,
+}
+
+/// [`BYTE_READING`] of ASCII bytes that separate words.
+const SEPARATOR: u8 = 0;
+/// [`BYTE_READING`] of bytes that start or continue a non-ASCII character.
+const NOT_ASCII: u8 = 0xFF;
+
+/// The lower-case reading of each ASCII letter and digit; [`SEPARATOR`] for
+/// the other ASCII bytes, [`NOT_ASCII`] for the rest.
+const BYTE_READING: [u8; 256] = {
+    let mut table = [NOT_ASCII; 256];
+    let mut b = 0;
+    while b < 128 {
+        let byte = b as u8;
+        table[b] = if byte.is_ascii_alphanumeric() {
+            byte.to_ascii_lowercase()
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    table
+};
 
 impl Normalized {
     /// Normalizes `original`.
     ///
     /// # Panics
     /// Never on content; texts longer than [`MAX_TEXT_BYTES`] must be cut by
-    /// the caller (the scanner does so and reports a limit problem).
+    /// the caller (the scanner works in windows far smaller).
     ///
     /// ```
     /// use vigie::normalize::Normalized;
@@ -70,35 +109,42 @@ impl Normalized {
             "text longer than MAX_TEXT_BYTES reached the normalizer"
         );
         self.text.clear();
-        self.origin.clear();
-        self.boundary.clear();
+        self.runs.clear();
         self.text.reserve(original.len());
-        self.origin.reserve(original.len());
-        self.boundary.reserve(original.len() + 1);
 
-        let mut gap = true;
         let bytes = original.as_bytes();
+        // Whether a word boundary stands before the next letter.
+        let mut gap = true;
+        // Whether the next letter starts a new run: after a separator, and
+        // after a non-ASCII character (which is a run of its own).
+        let mut new_run = true;
         let mut at = 0usize;
         while at < bytes.len() {
-            let byte = bytes[at];
-            if byte.is_ascii() {
-                // Fast path: most chat text is ASCII.
-                if byte.is_ascii_alphanumeric() {
-                    self.push(byte.to_ascii_lowercase(), at, &mut gap);
-                } else {
-                    gap = true;
-                }
-                at += 1;
+            // Fast path: most chat text is ASCII; one table lookup a byte.
+            let reading = BYTE_READING[bytes[at] as usize];
+            if reading == NOT_ASCII {
+                let c = original[at..]
+                    .chars()
+                    .next()
+                    .expect("index on a char boundary");
+                self.push_char(c, at, &mut gap);
+                new_run = true;
+                at += c.len_utf8();
                 continue;
             }
-            let c = original[at..]
-                .chars()
-                .next()
-                .expect("index on a char boundary");
-            self.push_char(c, at, &mut gap);
-            at += c.len_utf8();
+            if reading == SEPARATOR {
+                gap = true;
+                new_run = true;
+            } else {
+                if new_run {
+                    self.start_run(at, gap, false);
+                    gap = false;
+                    new_run = false;
+                }
+                self.text.push(reading);
+            }
+            at += 1;
         }
-        self.boundary.push(true);
         self.join_letter_spacing(original);
     }
 
@@ -119,15 +165,37 @@ impl Normalized {
 
     /// Whether a word boundary stands at `position` (`0..=len()`).
     pub fn is_boundary(&self, position: usize) -> bool {
-        self.boundary[position]
+        if position >= self.text.len() {
+            return true;
+        }
+        let index = self
+            .runs
+            .partition_point(|run| run.start as usize <= position)
+            - 1;
+        let run = self.runs[index];
+        run.start as usize == position && run.word_start
+    }
+
+    /// Original offset of the character matching-form byte `position` came
+    /// from.
+    fn origin(&self, position: usize) -> usize {
+        let run = self.runs[self
+            .runs
+            .partition_point(|run| run.start as usize <= position)
+            - 1];
+        if run.one_char {
+            run.origin as usize
+        } else {
+            run.origin as usize + (position - run.start as usize)
+        }
     }
 
     /// The byte range in `original` covered by the matching-form range
     /// `start..end` (`start < end`), combining marks after the last letter
     /// included. `original` must be the text this form was built from.
     pub fn original_range(&self, original: &str, start: usize, end: usize) -> (usize, usize) {
-        let first = self.origin[start] as usize;
-        let mut last_end = char_end(original, self.origin[end - 1] as usize);
+        let first = self.origin(start);
+        let mut last_end = char_end(original, self.origin(end - 1));
         for c in original[last_end..].chars() {
             if !is_combining_mark(c) {
                 break;
@@ -137,46 +205,65 @@ impl Normalized {
         (first, last_end)
     }
 
-    fn push(&mut self, byte: u8, at: usize, gap: &mut bool) {
-        self.text.push(byte);
-        // `at` fits: the assertion in `rebuild` bounds the text length.
-        self.origin.push(at as u32);
-        self.boundary.push(*gap);
-        *gap = false;
+    fn start_run(&mut self, at: usize, word_start: bool, one_char: bool) {
+        // Both fit: the assertion in `rebuild` bounds the text length, and
+        // the matching form is never longer than 3 bytes per original byte.
+        self.runs.push(Run {
+            start: self.text.len() as u32,
+            origin: at as u32,
+            word_start,
+            one_char,
+        });
     }
 
+    /// Appends the Latin reading of one non-ASCII character as one run.
     fn push_char(&mut self, c: char, at: usize, gap: &mut bool) {
         if is_invisible(c) {
             return;
         }
-        if c.is_whitespace() || is_dash(c) {
-            *gap = true;
-            return;
-        }
-        if let Some(latin) = latin_reading(c) {
-            for byte in latin.bytes() {
-                self.push(byte, at, gap);
-            }
-            return;
-        }
-        // A lone combining mark decomposes to itself and is dropped here: it
-        // joins the letter before it and leaves no boundary.
-        decompose_compatible(c, |d| {
-            if is_combining_mark(d) || is_invisible(d) {
-                return;
-            }
-            if d.is_ascii_alphanumeric() {
-                self.push(d.to_ascii_lowercase() as u8, at, gap);
-            } else if let Some(latin) = latin_reading(d) {
-                for byte in latin.bytes() {
-                    self.push(byte, at, gap);
-                }
-            } else if d.is_alphanumeric() {
-                self.push(OTHER_LETTER, at, gap);
-            } else {
+        if !c.is_alphanumeric() {
+            // Spaces, dashes, quotes, symbols separate words; a combining
+            // mark joins the letter before it.
+            if !is_combining_mark(c) {
                 *gap = true;
             }
-        });
+            return;
+        }
+        let run_start = self.text.len();
+        let word_start = *gap;
+        if let Some(letter) = latin_letter(c) {
+            // Accented letters of Western European languages, from a table.
+            self.text.push(letter);
+        } else if let Some(latin) = latin_reading(c) {
+            self.text.extend_from_slice(latin.as_bytes());
+        } else {
+            // A lone combining mark decomposes to itself and is dropped here:
+            // it joins the letter before it and leaves no boundary.
+            decompose_compatible(c, |d| {
+                if is_combining_mark(d) || is_invisible(d) {
+                    return;
+                }
+                if d.is_ascii_alphanumeric() {
+                    self.text.push(d.to_ascii_lowercase() as u8);
+                } else if let Some(latin) = latin_reading(d) {
+                    self.text.extend_from_slice(latin.as_bytes());
+                } else if d.is_alphanumeric() {
+                    self.text.push(OTHER_LETTER);
+                } else {
+                    // Punctuation inside a compatibility form ("½" is "1⁄2")
+                    // would split it; treat the whole character as a letter.
+                }
+            });
+        }
+        if self.text.len() > run_start {
+            self.runs.push(Run {
+                start: run_start as u32,
+                origin: at as u32,
+                word_start,
+                one_char: true,
+            });
+            *gap = false;
+        }
     }
 
     /// Joins letter-spaced words: a run of three or more one-letter words
@@ -186,51 +273,56 @@ impl Normalized {
     /// words.
     fn join_letter_spacing(&mut self, original: &str) {
         let len = self.text.len();
-        if len < 3 {
-            return;
-        }
-        let single = |n: &Self, i: usize| n.boundary[i] && n.boundary[i + 1];
-        let mut i = 0;
-        while i + 1 < len {
-            if !(single(self, i) && single(self, i + 1) && self.narrow_gap(original, i)) {
-                i += 1;
+        // Word starts, in order, with the end of the text after the last one.
+        let single = |n: &Self, run: usize| {
+            let next_start = n.runs.get(run + 1).map_or(len, |r| r.start as usize);
+            n.runs[run].word_start
+                && next_start == n.runs[run].start as usize + 1
+                && n.runs.get(run + 1).is_none_or(|r| r.word_start)
+        };
+        let mut run = 0;
+        while run + 1 < self.runs.len() {
+            if !(single(self, run) && single(self, run + 1) && self.narrow_gap(original, run)) {
+                run += 1;
                 continue;
             }
-            let run_start = i;
-            let mut run_end = i + 1;
-            while run_end + 1 < len
-                && single(self, run_end + 1)
-                && self.narrow_gap(original, run_end)
+            let mut last = run + 1;
+            while last + 1 < self.runs.len()
+                && single(self, last + 1)
+                && self.narrow_gap(original, last)
             {
-                run_end += 1;
+                last += 1;
             }
-            if run_end - run_start + 1 >= 3 {
-                for position in run_start + 1..=run_end {
-                    self.boundary[position] = false;
+            if last - run + 1 >= 3 {
+                for joined in &mut self.runs[run + 1..=last] {
+                    joined.word_start = false;
                 }
             }
-            i = run_end + 1;
+            run = last + 1;
         }
     }
 
     /// Whether exactly one visible separator character, not a line break,
-    /// stands between matching-form bytes `i` and `i + 1`, and the letters on
-    /// either side have the same case (so that "D E F E N S E à" does not
-    /// swallow the French word "à").
-    fn narrow_gap(&self, original: &str, i: usize) -> bool {
-        let gap_start = char_end(original, self.origin[i] as usize);
-        let gap_end = self.origin[i + 1] as usize;
-        if gap_start >= gap_end {
+    /// stands between the one-letter runs `run` and `run + 1`, and the
+    /// letters on either side have the same case (so that "D E F E N S E à"
+    /// does not swallow the French word "à").
+    fn narrow_gap(&self, original: &str, run: usize) -> bool {
+        let (left, right) = (
+            self.runs[run].origin as usize,
+            self.runs[run + 1].origin as usize,
+        );
+        let gap_start = char_end(original, left);
+        if gap_start >= right {
             return false;
         }
-        let case = |at: u32| {
-            let c = original[at as usize..].chars().next().unwrap_or(' ');
+        let case = |at: usize| {
+            let c = original[at..].chars().next().unwrap_or(' ');
             (c.is_uppercase(), c.is_lowercase())
         };
-        if case(self.origin[i]) != case(self.origin[i + 1]) {
+        if case(left) != case(right) {
             return false;
         }
-        let mut visible = original[gap_start..gap_end]
+        let mut visible = original[gap_start..right]
             .chars()
             .filter(|&c| !is_invisible(c));
         matches!((visible.next(), visible.next()), (Some(c), None) if c != '\n' && c != '\r')
@@ -256,21 +348,40 @@ pub fn is_invisible(c: char) -> bool {
         | '\u{E0000}'..='\u{E007F}')
 }
 
-/// Hyphens, dashes and minus signs in all their Unicode forms.
-fn is_dash(c: char) -> bool {
-    matches!(
-        c,
-        '\u{2010}'
-            ..='\u{2015}'
-                | '\u{2212}'
-                | '\u{2E3A}'
-                | '\u{2E3B}'
-                | '\u{FE58}'
-                | '\u{FE63}'
-                | '\u{FF0D}'
-                | '\u{058A}'
-                | '\u{1806}'
-    )
+/// First character of [`LATIN_LETTERS`].
+const LATIN_TABLE_START: u32 = 0xC0;
+
+/// The lower-case ASCII letter of each character from U+00C0 to U+024F
+/// whose compatibility decomposition is one ASCII letter and combining marks
+/// (0 for the others). Built once from the Unicode tables: it spares the
+/// decomposition for the accented letters of French and its neighbours.
+static LATIN_LETTERS: std::sync::LazyLock<[u8; 0x250 - 0xC0]> = std::sync::LazyLock::new(|| {
+    let mut table = [0u8; 0x250 - 0xC0];
+    for (i, slot) in table.iter_mut().enumerate() {
+        let Some(c) = char::from_u32(LATIN_TABLE_START + i as u32) else {
+            continue;
+        };
+        let mut letters = Vec::new();
+        decompose_compatible(c, |d| {
+            if !is_combining_mark(d) {
+                letters.push(d);
+            }
+        });
+        if let [letter] = letters[..]
+            && letter.is_ascii_alphabetic()
+        {
+            *slot = letter.to_ascii_lowercase() as u8;
+        }
+    }
+    table
+});
+
+fn latin_letter(c: char) -> Option<u8> {
+    let index = (c as u32).checked_sub(LATIN_TABLE_START)? as usize;
+    LATIN_LETTERS
+        .get(index)
+        .copied()
+        .filter(|&letter| letter != 0)
 }
 
 /// The Latin reading of letters that NFKD leaves alone: ligatures and letters

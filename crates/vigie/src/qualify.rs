@@ -110,16 +110,77 @@ const BANNER_WORDS: &[&str] = &[
     "version",
 ];
 
-const FRENCH_WORDS: &[&str] = &[
-    "le", "la", "les", "des", "du", "de", "un", "une", "et", "est", "pour", "dans", "que", "qui",
-    "sur", "avec", "pas", "ce", "cette", "au", "aux", "nous", "vous", "il", "elle", "ne", "sont",
-    "par", "plus", "mais", "ou", "note", "objet", "merci",
-];
+/// French function words, for telling the language around a marking.
+fn is_french_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "le" | "la"
+            | "les"
+            | "des"
+            | "du"
+            | "de"
+            | "un"
+            | "une"
+            | "et"
+            | "est"
+            | "pour"
+            | "dans"
+            | "que"
+            | "qui"
+            | "sur"
+            | "avec"
+            | "pas"
+            | "ce"
+            | "cette"
+            | "au"
+            | "aux"
+            | "nous"
+            | "vous"
+            | "il"
+            | "elle"
+            | "ne"
+            | "sont"
+            | "par"
+            | "plus"
+            | "mais"
+            | "ou"
+            | "note"
+            | "objet"
+            | "merci"
+    )
+}
 
-const ENGLISH_WORDS: &[&str] = &[
-    "the", "and", "of", "to", "is", "for", "this", "that", "with", "are", "be", "in", "on", "not",
-    "it", "we", "you", "by", "from", "as", "at", "or", "was", "will", "please",
-];
+/// English function words.
+fn is_english_word(lower: &str) -> bool {
+    matches!(
+        lower,
+        "the"
+            | "and"
+            | "of"
+            | "to"
+            | "is"
+            | "for"
+            | "this"
+            | "that"
+            | "with"
+            | "are"
+            | "be"
+            | "in"
+            | "on"
+            | "not"
+            | "it"
+            | "we"
+            | "you"
+            | "by"
+            | "from"
+            | "as"
+            | "at"
+            | "or"
+            | "was"
+            | "will"
+            | "please"
+    )
+}
 
 /// Qualifies `candidates` (found in `segment`, sorted by start) and appends
 /// the markings to `out`. `candidates` must hold every candidate of the
@@ -136,33 +197,44 @@ pub fn qualify(
     for candidate in candidates {
         let facts = Facts::of(rules, segment, candidate, candidates);
         let written = &segment.text[candidate.start..candidate.end];
-        // Every form of the literal that counts here, most confident first.
-        let mut counting: Vec<(usize, Confidence, &'static str)> = matcher
-            .forms_of(candidate.pattern)
-            .iter()
-            .filter_map(|&index| {
-                let form = &rules.forms()[index];
-                let exact = form.exact.as_deref() == Some(written);
-                decide(form.context, &facts, exact)
-                    .map(|(confidence, reason)| (index, confidence, reason))
-            })
-            .collect();
-        let Some(&(_, top, _)) = counting.iter().max_by_key(|(_, confidence, _)| *confidence)
-        else {
+        let forms = matcher.forms_of(candidate.pattern);
+        let judge = |index: usize| {
+            let form = &rules.forms()[index];
+            decide(form.context, &facts, form.exact.as_deref() == Some(written))
+        };
+        // The best confidence any form of the literal earns here, and how
+        // many forms (of different schemes) earn it.
+        let mut top: Option<Confidence> = None;
+        let mut tied = 0;
+        for &index in forms {
+            if let Some((confidence, _)) = judge(index) {
+                if top.is_none_or(|top| confidence > top) {
+                    top = Some(confidence);
+                    tied = 1;
+                } else if top == Some(confidence) {
+                    tied += 1;
+                }
+            }
+        }
+        let Some(top) = top else {
             continue;
         };
-        counting.retain(|(_, confidence, _)| *confidence == top);
         // Several schemes share the literal: the context chooses.
-        let hint = (counting.len() > 1)
+        let hint = (tied > 1)
             .then(|| scheme_hint(segment.text, candidate.start, candidate.end, facts.capco));
-        let &(form_index, confidence, reason) = counting
+        let (form_index, confidence, reason_text) = forms
             .iter()
-            .min_by_key(|(index, _, _)| {
-                scheme_rank(rules, *index, hint.unwrap_or(SchemeHint::None))
+            .filter_map(|&index| {
+                judge(index).map(|(confidence, reason)| (index, confidence, reason))
+            })
+            .filter(|&(_, confidence, _)| confidence == top)
+            .min_by_key(|&(index, _, _)| {
+                scheme_rank(rules, index, hint.unwrap_or(SchemeHint::None))
             })
             .expect("at least one form counts");
         let form = &rules.forms()[form_index];
-        let mut reason = reason.to_string();
+        let mut reason = String::with_capacity(96);
+        reason.push_str(reason_text);
         if let Some(hint) = hint {
             reason.push_str("; scheme ");
             reason.push_str(rules.rules()[form.rule].scheme());
@@ -358,33 +430,54 @@ struct Line {
 
 impl Line {
     fn around(text: &str, start: usize, end: usize) -> Line {
-        let mut from = start.saturating_sub(MAX_LINE_SEARCH_BYTES);
-        while !text.is_char_boundary(from) {
-            from += 1;
+        let from = start.saturating_sub(MAX_LINE_SEARCH_BYTES);
+        let to = (end + MAX_LINE_SEARCH_BYTES).min(text.len());
+        let bytes = text.as_bytes();
+        let line_start = last_line_break(&bytes[from..start]).map(|i| from + i);
+        let line_end = first_line_break(&bytes[end..to]).map(|i| end + i);
+        // A window edge may fall inside a character: step to a boundary.
+        let mut start_of_line = line_start.unwrap_or(from);
+        while !text.is_char_boundary(start_of_line) {
+            start_of_line += 1;
         }
-        let mut to = (end + MAX_LINE_SEARCH_BYTES).min(text.len());
-        while !text.is_char_boundary(to) {
-            to -= 1;
+        let mut end_of_line = line_end.unwrap_or(to);
+        while !text.is_char_boundary(end_of_line) {
+            end_of_line -= 1;
         }
-        let line_start = text[from..start]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| is_line_break(c))
-            .map(|(i, c)| from + i + c.len_utf8());
-        let line_end = text[end..to].find(is_line_break).map(|i| end + i);
         Line {
-            start: line_start.unwrap_or(from),
-            end: line_end.unwrap_or(to),
+            start: start_of_line,
+            end: end_of_line,
             whole: (line_start.is_some() || from == 0) && (line_end.is_some() || to == text.len()),
         }
     }
 }
 
-fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\x0B' | '\x0C' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
+/// UTF-8 of the line and paragraph separators U+2028 and U+2029, which start
+/// with these two bytes and end with 0xA8 or 0xA9.
+const UNICODE_BREAK_LEAD: [u8; 2] = [0xE2, 0x80];
+
+fn is_unicode_break(bytes: &[u8], at: usize) -> bool {
+    bytes[at..].starts_with(&UNICODE_BREAK_LEAD) && matches!(bytes.get(at + 2), Some(0xA8 | 0xA9))
+}
+
+/// Offset just past the last line break of `bytes` (`\n`, `\r`, form feed,
+/// U+2028, U+2029), found with memchr: this runs for every candidate.
+fn last_line_break(bytes: &[u8]) -> Option<usize> {
+    let ascii = memchr::memrchr3(b'\n', b'\r', b'\x0C', bytes).map(|i| i + 1);
+    let searched = &bytes[ascii.unwrap_or(0)..];
+    let unicode = memchr::memrchr_iter(0xE2, searched)
+        .find(|&i| is_unicode_break(searched, i))
+        .map(|i| ascii.unwrap_or(0) + i + 3);
+    unicode.or(ascii)
+}
+
+/// Offset of the first line break of `bytes`.
+fn first_line_break(bytes: &[u8]) -> Option<usize> {
+    let ascii = memchr::memchr3(b'\n', b'\r', b'\x0C', bytes);
+    let searched = &bytes[..ascii.unwrap_or(bytes.len())];
+    memchr::memchr_iter(0xE2, searched)
+        .find(|&i| is_unicode_break(searched, i))
+        .or(ascii)
 }
 
 fn case_of(span: &str) -> Case {
@@ -542,9 +635,17 @@ fn scheme_hint(text: &str, start: usize, end: usize, capco: bool) -> SchemeHint 
         {
             french += 1;
         }
-        let lower = word.to_lowercase();
-        french += usize::from(FRENCH_WORDS.contains(&lower.as_str()));
-        english += usize::from(ENGLISH_WORDS.contains(&lower.as_str()));
+        // Function words are short and ASCII: compare a lower-case copy on
+        // the stack rather than allocate one per word.
+        let mut lower = [0u8; 6];
+        if word.len() <= lower.len() && word.is_ascii() {
+            let lower = &mut lower[..word.len()];
+            lower.copy_from_slice(word.as_bytes());
+            lower.make_ascii_lowercase();
+            let lower = std::str::from_utf8(lower).expect("ASCII");
+            french += usize::from(is_french_word(lower));
+            english += usize::from(is_english_word(lower));
+        }
     }
     match french.cmp(&english) {
         std::cmp::Ordering::Greater => SchemeHint::French,
@@ -597,5 +698,13 @@ mod tests {
         let long = format!("{}SECRET{}", "x ".repeat(300), " y".repeat(300));
         let start = long.find("SECRET").unwrap();
         assert!(!Line::around(&long, start, start + 6).whole);
+        let unicode = "a\u{2028}SECRET\u{2029}’b";
+        let start = unicode.find("SECRET").unwrap();
+        let line = Line::around(unicode, start, start + 6);
+        assert_eq!(&unicode[line.start..line.end], "SECRET");
+        let page = "fin\x0CSECRET\x0Cdébut";
+        let start = page.find("SECRET").unwrap();
+        let line = Line::around(page, start, start + 6);
+        assert_eq!(&page[line.start..line.end], "SECRET");
     }
 }

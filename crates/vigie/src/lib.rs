@@ -34,6 +34,11 @@ pub mod report;
 pub mod rules;
 mod scanner;
 
+/// The README's examples, compiled as doc tests so that they stay true.
+#[doc = include_str!("../../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 pub use error::Error;
 pub use policy::{Limits, Policy};
 pub use report::{

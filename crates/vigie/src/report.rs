@@ -228,11 +228,14 @@ impl Report {
 const MAX_EXCERPT_CHARS: usize = 80;
 
 /// The excerpt of a finding: the original text on one line (line breaks and
-/// other control characters become spaces), cut to a readable length, and
-/// masked when the finding is personal data or a secret.
+/// other control characters become spaces; zero-width and bidirectional
+/// controls, which could hide or reorder what a terminal shows, are
+/// dropped), cut to a readable length, and masked when the finding is
+/// personal data or a secret.
 pub fn excerpt(kind: Kind, original: &str) -> String {
     let one_line: String = original
         .chars()
+        .filter(|&c| !crate::normalize::is_invisible(c))
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
     let shown = match kind {
@@ -297,6 +300,14 @@ mod tests {
         assert_eq!(
             excerpt(Kind::Marking, "DIFFUSION\nRESTREINTE"),
             "DIFFUSION RESTREINTE"
+        );
+    }
+
+    #[test]
+    fn excerpts_drop_invisible_and_bidirectional_characters() {
+        assert_eq!(
+            excerpt(Kind::Marking, "S\u{200B}E\u{202E}C\u{00AD}RET"),
+            "SECRET"
         );
     }
 

@@ -539,6 +539,49 @@ mod tests {
     }
 
     #[test]
+    fn a_marking_in_a_page_header_is_a_banner_and_keeps_its_location() {
+        let path = vec!["dossier.zip".to_string(), "note.docx".to_string()];
+        let segments = [
+            TextSegment {
+                text: "Secret",
+                part: Part::Header,
+                page: Some(3),
+                path: &path,
+            },
+            TextSegment {
+                text: "Le secret de la réussite.",
+                part: Part::Body,
+                page: Some(3),
+                path: &path,
+            },
+        ];
+        let report = Scanner::new().scan_segments(&segments);
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        let finding = &report.findings[0];
+        assert_eq!(finding.rule, "fr.secret");
+        assert_eq!(finding.confidence, crate::Confidence::High);
+        assert_eq!(
+            finding.reason.split(';').next(),
+            Some("banner in page header")
+        );
+        assert_eq!(finding.location.page, Some(3));
+        assert_eq!(finding.location.part, Part::Header);
+        assert_eq!(finding.location.path, path);
+        assert_eq!(report.verdict, Verdict::Block);
+    }
+
+    #[test]
+    fn a_sentence_in_a_footer_is_not_a_banner() {
+        let segment = TextSegment {
+            text: "Document soumis au secret professionnel.",
+            part: Part::Footer,
+            page: Some(1),
+            path: &[],
+        };
+        assert!(Scanner::new().scan_segments(&[segment]).findings.is_empty());
+    }
+
+    #[test]
     fn scopes_change_the_ceiling() {
         let policy = Policy::from_toml("[scopes.dr]\nceiling = 2", "t").unwrap();
         let scanner = Scanner::builder().policy(policy).build().unwrap();

@@ -74,111 +74,34 @@ const HOTWORD_WINDOW_BYTES: usize = 48;
 
 /// Words that may stand beside a marking on a banner line ("SECRET - page 2
 /// sur 3", "SECRET//REL TO USA, FVEY", "OFFICIAL-SENSITIVE: COMMERCIAL").
+#[rustfmt::skip]
 const BANNER_WORDS: &[&str] = &[
-    "page",
-    "sur",
-    "of",
-    "de",
-    "et",
-    "and",
-    "only",
-    "eyes",
-    "rel",
-    "to",
-    "usa",
-    "fvey",
-    "nato",
-    "otan",
-    "ue",
-    "eu",
-    "uk",
-    "fr",
-    "sci",
-    "fouo",
-    "propin",
-    "relido",
-    "commercial",
-    "personal",
-    "locsen",
-    "copie",
-    "copy",
-    "exemplaire",
-    "annexe",
-    "annex",
-    "draft",
-    "projet",
-    "version",
+    "page", "sur", "of", "de", "et", "and", "only", "eyes", "rel", "to",
+    "usa", "fvey", "nato", "otan", "ue", "eu", "uk", "fr", "sci", "fouo",
+    "propin", "relido", "commercial", "personal", "locsen", "copie", "copy", "exemplaire", "annexe", "annex",
+    "draft", "projet", "version",
 ];
 
 /// French function words, for telling the language around a marking.
+#[rustfmt::skip]
 fn is_french_word(lower: &str) -> bool {
     matches!(
         lower,
-        "le" | "la"
-            | "les"
-            | "des"
-            | "du"
-            | "de"
-            | "un"
-            | "une"
-            | "et"
-            | "est"
-            | "pour"
-            | "dans"
-            | "que"
-            | "qui"
-            | "sur"
-            | "avec"
-            | "pas"
-            | "ce"
-            | "cette"
-            | "au"
-            | "aux"
-            | "nous"
-            | "vous"
-            | "il"
-            | "elle"
-            | "ne"
-            | "sont"
-            | "par"
-            | "plus"
-            | "mais"
-            | "ou"
-            | "note"
-            | "objet"
-            | "merci"
+        "le" | "la" | "les" | "des" | "du" | "de" | "un" | "une" | "et" | "est" |
+        "pour" | "dans" | "que" | "qui" | "sur" | "avec" | "pas" | "ce" | "cette" | "au" |
+        "aux" | "nous" | "vous" | "il" | "elle" | "ne" | "sont" | "par" | "plus" | "mais" |
+        "ou" | "note" | "objet" | "merci"
     )
 }
 
 /// English function words.
+#[rustfmt::skip]
 fn is_english_word(lower: &str) -> bool {
     matches!(
         lower,
-        "the"
-            | "and"
-            | "of"
-            | "to"
-            | "is"
-            | "for"
-            | "this"
-            | "that"
-            | "with"
-            | "are"
-            | "be"
-            | "in"
-            | "on"
-            | "not"
-            | "it"
-            | "we"
-            | "you"
-            | "by"
-            | "from"
-            | "as"
-            | "at"
-            | "or"
-            | "was"
-            | "will"
-            | "please"
+        "the" | "and" | "of" | "to" | "is" | "for" | "this" | "that" | "with" | "are" |
+        "be" | "in" | "on" | "not" | "it" | "we" | "you" | "by" | "from" | "as" |
+        "at" | "or" | "was" | "will" | "please"
     )
 }
 

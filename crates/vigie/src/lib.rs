@@ -1,6 +1,7 @@
 //! vigie finds protective markings ("DIFFUSION RESTREINTE", SECRET, NATO and
-//! EU levels, TLP) in text and turns them into a verdict (allow, warn,
-//! block) under a policy.
+//! EU levels, TLP) and sensitive data (IBANs, card numbers, French social
+//! security numbers, credentials, private keys) in text, and turns them into
+//! a verdict (allow, warn, block) under a policy.
 //!
 //! ```
 //! use vigie::{Scanner, Verdict};
@@ -18,12 +19,14 @@
 //! The pipeline (see ARCHITECTURE.md): [`normalize`] builds the matching form
 //! of a text; [`matcher`] finds every literal form of every rule in one pass;
 //! [`qualify`] decides from the context which of them are markings and how
-//! sure it is; [`policy`] turns findings into a verdict; [`report`] holds the
-//! result.
+//! sure it is; the data rules' regexes run where the matcher's keywords and
+//! a scan for digits open them, and [`validate`] checks what they find;
+//! [`policy`] turns findings into a verdict; [`report`] holds the result.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod data;
 pub mod error;
 pub mod matcher;
 pub mod normalize;
@@ -33,6 +36,7 @@ pub mod qualify;
 pub mod report;
 pub mod rules;
 mod scanner;
+pub mod validate;
 
 /// The README's examples, compiled as doc tests so that they stay true.
 #[doc = include_str!("../../../README.md")]

@@ -6,11 +6,16 @@
 //! search reports overlapping matches, so that a match that fails its word
 //! boundaries ("topsecret" inside "STOP SECRET") cannot hide a shorter one
 //! that passes; [`crate::qualify`] later keeps the longest of nested findings.
+//!
+//! The same pass finds the keywords that gate the regexes of data rules
+//! ("ghp" for GitHub tokens, "mot de passe" for passwords): a keyword needs a
+//! word boundary only before it, since a token goes on after its prefix.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::normalize::Normalized;
 use crate::rules::RuleSet;
+use crate::rules::pattern::Gate;
 
 /// A literal found on word boundaries, in matching-form and original
 /// coordinates.
@@ -24,27 +29,63 @@ pub struct Candidate {
     pub end: usize,
 }
 
-/// The compiled automaton and the map from its patterns to rule forms.
+/// A keyword of a data pattern found in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GateHit {
+    /// Index of the data pattern (in [`RuleSet::patterns`]).
+    pub pattern: usize,
+    /// Original byte offset of the keyword.
+    pub at: usize,
+}
+
+/// The compiled automaton and the map from its patterns to rule forms and
+/// data-pattern gates.
 #[derive(Debug, Clone)]
 pub struct Matcher {
     automaton: AhoCorasick,
     /// For each pattern, the indices of the forms (in [`RuleSet::forms`])
     /// that write it.
     forms_by_pattern: Vec<Vec<usize>>,
+    /// For each pattern, the data patterns (in [`RuleSet::patterns`]) it
+    /// gates.
+    gates_by_pattern: Vec<Vec<usize>>,
 }
 
 impl Matcher {
     /// Compiles every form of `rules` into one automaton.
     pub fn new(rules: &RuleSet) -> Self {
+        // Each distinct literal is one pattern, whatever forms and gates
+        // share it.
         let mut patterns: Vec<&[u8]> = Vec::new();
         let mut forms_by_pattern: Vec<Vec<usize>> = Vec::new();
+        let mut gates_by_pattern: Vec<Vec<usize>> = Vec::new();
+        let mut pattern_of = |literal| match patterns.iter().position(|p| *p == literal) {
+            Some(pattern) => pattern,
+            None => {
+                patterns.push(literal);
+                forms_by_pattern.push(Vec::new());
+                gates_by_pattern.push(Vec::new());
+                patterns.len() - 1
+            }
+        };
+        let mut form_targets = Vec::new();
         for (index, form) in rules.forms().iter().enumerate() {
-            match patterns.iter().position(|p| *p == form.literal.as_slice()) {
-                Some(pattern) => forms_by_pattern[pattern].push(index),
-                None => {
-                    patterns.push(&form.literal);
-                    forms_by_pattern.push(vec![index]);
+            form_targets.push((pattern_of(form.literal.as_slice()), index));
+        }
+        let mut gate_targets = Vec::new();
+        for (index, data) in rules.patterns().iter().enumerate() {
+            if let Gate::Keywords(keywords) = &data.gate {
+                for keyword in keywords {
+                    gate_targets.push((pattern_of(keyword.as_slice()), index));
                 }
+            }
+        }
+        for (pattern, form) in form_targets {
+            forms_by_pattern[pattern].push(form);
+        }
+        for (pattern, data) in gate_targets {
+            if !gates_by_pattern[pattern].contains(&data) {
+                gates_by_pattern[pattern].push(data);
             }
         }
         // A DFA: a few hundred patterns make a small one, and it is the
@@ -57,6 +98,7 @@ impl Matcher {
         Matcher {
             automaton,
             forms_by_pattern,
+            gates_by_pattern,
         }
     }
 
@@ -70,8 +112,9 @@ impl Matcher {
         self.forms_by_pattern.len()
     }
 
-    /// Appends to `out` every literal that `normalized` holds on word
-    /// boundaries. `original` is the text `normalized` was built from, and
+    /// Appends to `out` every marking literal that `normalized` holds on
+    /// word boundaries, and to `gates` every keyword of a data pattern that
+    /// starts a word. `original` is the text `normalized` was built from, and
     /// `offset` is added to every original position (the text may be a
     /// window of a larger one).
     pub fn find(
@@ -80,18 +123,28 @@ impl Matcher {
         normalized: &Normalized,
         offset: usize,
         out: &mut Vec<Candidate>,
+        gates: &mut Vec<GateHit>,
     ) {
         for found in self.automaton.find_overlapping_iter(normalized.as_bytes()) {
             let (start, end) = (found.start(), found.end());
-            if !(normalized.is_boundary(start) && normalized.is_boundary(end)) {
+            if !normalized.is_boundary(start) {
                 continue;
             }
+            let pattern = found.pattern().as_usize();
             let (original_start, original_end) = normalized.original_range(original, start, end);
-            out.push(Candidate {
-                pattern: found.pattern().as_usize(),
-                start: original_start + offset,
-                end: original_end + offset,
-            });
+            for &data in &self.gates_by_pattern[pattern] {
+                gates.push(GateHit {
+                    pattern: data,
+                    at: original_start + offset,
+                });
+            }
+            if !self.forms_by_pattern[pattern].is_empty() && normalized.is_boundary(end) {
+                out.push(Candidate {
+                    pattern,
+                    start: original_start + offset,
+                    end: original_end + offset,
+                });
+            }
         }
     }
 }
@@ -105,7 +158,7 @@ mod tests {
         let matcher = Matcher::new(&rules);
         let normalized = Normalized::new(text);
         let mut out = Vec::new();
-        matcher.find(text, &normalized, 0, &mut out);
+        matcher.find(text, &normalized, 0, &mut out, &mut Vec::new());
         out.iter()
             .map(|c| {
                 let form = &rules.forms()[matcher.forms_of(c.pattern)[0]];
@@ -118,9 +171,13 @@ mod tests {
     fn shared_literals_make_one_pattern() {
         let rules = RuleSet::builtin();
         let matcher = Matcher::new(&rules);
-        assert!(matcher.pattern_count() < rules.forms().len());
         let secret = (0..matcher.pattern_count())
-            .find(|&p| rules.forms()[matcher.forms_of(p)[0]].literal == b"secret")
+            .find(|&p| {
+                matcher
+                    .forms_of(p)
+                    .first()
+                    .is_some_and(|&f| rules.forms()[f].literal == b"secret")
+            })
             .unwrap();
         assert_eq!(
             matcher.forms_of(secret).len(),
@@ -149,6 +206,22 @@ mod tests {
     fn a_failed_longer_match_does_not_hide_a_shorter_one() {
         let all = found("STOP SECRET");
         assert_eq!(all, vec![("SECRET".to_string(), "SECRET")]);
+    }
+
+    #[test]
+    fn keywords_of_data_patterns_need_a_boundary_only_before() {
+        let rules = RuleSet::builtin();
+        let matcher = Matcher::new(&rules);
+        let text = "token: ghp_16C7e42F292c6912E7710c838347Ae178B4a and xghp_no";
+        let mut gates = Vec::new();
+        matcher.find(text, &Normalized::new(text), 0, &mut Vec::new(), &mut gates);
+        let github = rules.index_of("secret.github-token").unwrap();
+        let hits: Vec<usize> = gates
+            .iter()
+            .filter(|g| rules.patterns()[g.pattern].rule == github)
+            .map(|g| g.at)
+            .collect();
+        assert_eq!(hits, [7]);
     }
 
     #[test]

@@ -7,6 +7,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::rules::pattern::Mask;
+
 /// What the policy says to do with the scanned content. Ordered: `Allow <
 /// Warn < Block`, so the worst of several verdicts is their maximum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -230,17 +232,36 @@ const MAX_EXCERPT_CHARS: usize = 80;
 /// The excerpt of a finding: the original text on one line (line breaks and
 /// other control characters become spaces; zero-width and bidirectional
 /// controls, which could hide or reorder what a terminal shows, are
-/// dropped), cut to a readable length, and masked when the finding is
-/// personal data or a secret.
-pub fn excerpt(kind: Kind, original: &str) -> String {
-    let one_line: String = original
-        .chars()
-        .filter(|&c| !crate::normalize::is_invisible(c))
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let shown = match kind {
-        Kind::Marking => one_line,
-        Kind::Pii | Kind::Secret | Kind::Custom => mask(&one_line),
+/// dropped), cut to a readable length, and masked as the rule says
+/// (`keep` is the prefix length for [`Mask::KeepPrefix`]).
+pub fn excerpt(how: Mask, keep: usize, original: &str) -> String {
+    let one_line = |text: &str| -> String {
+        text.chars()
+            .filter(|&c| !crate::normalize::is_invisible(c))
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect()
+    };
+    let shown = match how {
+        Mask::None => one_line(original),
+        Mask::Ends => mask(&one_line(original)),
+        Mask::Email => match original.split_once('@') {
+            Some((mailbox, domain)) => {
+                let first: String = mailbox.chars().take(1).collect();
+                format!("{first}***@{}", one_line(domain))
+            }
+            None => mask(&one_line(original)),
+        },
+        Mask::KeepPrefix => {
+            // Never more than a quarter of the value.
+            let keep = keep.min(original.chars().count() / 4);
+            let prefix: String = original.chars().take(keep).collect();
+            format!("{}****…", one_line(&prefix))
+        }
+        Mask::FirstLine => {
+            let first = original.lines().next().unwrap_or_default();
+            format!("{} ****…", one_line(first))
+        }
+        Mask::All => "********".to_string(),
     };
     if shown.chars().count() > MAX_EXCERPT_CHARS {
         let mut cut: String = shown.chars().take(MAX_EXCERPT_CHARS - 1).collect();
@@ -298,7 +319,7 @@ mod tests {
     #[test]
     fn excerpts_of_markings_are_shown_on_one_line() {
         assert_eq!(
-            excerpt(Kind::Marking, "DIFFUSION\nRESTREINTE"),
+            excerpt(Mask::None, 0, "DIFFUSION\nRESTREINTE"),
             "DIFFUSION RESTREINTE"
         );
     }
@@ -306,7 +327,7 @@ mod tests {
     #[test]
     fn excerpts_drop_invisible_and_bidirectional_characters() {
         assert_eq!(
-            excerpt(Kind::Marking, "S\u{200B}E\u{202E}C\u{00AD}RET"),
+            excerpt(Mask::None, 0, "S\u{200B}E\u{202E}C\u{00AD}RET"),
             "SECRET"
         );
     }
@@ -314,7 +335,7 @@ mod tests {
     #[test]
     fn long_excerpts_are_cut() {
         let long = "A ".repeat(100);
-        let cut = excerpt(Kind::Marking, &long);
+        let cut = excerpt(Mask::None, 0, &long);
         assert_eq!(cut.chars().count(), MAX_EXCERPT_CHARS);
         assert!(cut.ends_with('…'));
     }
@@ -322,9 +343,23 @@ mod tests {
     #[test]
     fn sensitive_excerpts_never_hold_the_value() {
         let value = "ghp_16C7e42F292c6912E7710c838347Ae178B4a";
-        let shown = excerpt(Kind::Secret, value);
-        assert!(!shown.contains("16C7e42F292c6912E7710c838347Ae178B4a"));
-        assert!(shown.starts_with("ghp_"), "{shown}");
+        assert_eq!(excerpt(Mask::KeepPrefix, 4, value), "ghp_****…");
+        assert_eq!(
+            excerpt(Mask::KeepPrefix, 4, "abcdefg"),
+            "a****…",
+            "at most a quarter"
+        );
+        assert_eq!(
+            excerpt(Mask::Email, 0, "jean.dupont@example.fr"),
+            "j***@example.fr"
+        );
+        assert_eq!(excerpt(Mask::All, 0, "hunter2"), "********");
+        let key =
+            "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA\n-----END RSA PRIVATE KEY-----";
+        assert_eq!(
+            excerpt(Mask::FirstLine, 0, key),
+            "-----BEGIN RSA PRIVATE KEY----- ****…"
+        );
         let shown = mask("FR76 3000 6000 0112 3456 7890 189");
         assert_eq!(shown, "FR76 **** **** **** **** ***0 189");
     }

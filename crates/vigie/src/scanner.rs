@@ -2,8 +2,9 @@
 
 use std::cell::RefCell;
 
+use crate::data::{DataFinder, Job};
 use crate::error::Error;
-use crate::matcher::{Candidate, Matcher};
+use crate::matcher::{Candidate, GateHit, Matcher};
 use crate::normalize::Normalized;
 use crate::policy::Policy;
 use crate::portion;
@@ -30,6 +31,8 @@ thread_local! {
 struct Scratch {
     normalized: Normalized,
     candidates: Vec<Candidate>,
+    gates: Vec<GateHit>,
+    jobs: Vec<Job>,
     qualified: Vec<Qualified>,
 }
 
@@ -114,9 +117,11 @@ impl ScannerBuilder {
             rules.add_pack(origin, source)?;
         }
         let matcher = Matcher::new(&rules);
+        let data = DataFinder::new(&rules);
         Ok(Scanner {
             rules,
             matcher,
+            data,
             policy: self.policy,
         })
     }
@@ -136,6 +141,7 @@ impl ScannerBuilder {
 pub struct Scanner {
     rules: RuleSet,
     matcher: Matcher,
+    data: DataFinder,
     policy: Policy,
 }
 
@@ -315,9 +321,12 @@ impl Scanner {
             let Scratch {
                 normalized,
                 candidates,
+                gates,
+                jobs,
                 qualified,
             } = &mut *scratch;
             qualified.clear();
+            gates.clear();
             let text = segment.text;
             let context = Segment::new(text, segment.part);
             let mut complete = true;
@@ -327,15 +336,25 @@ impl Scanner {
                 let chunk_end = cut_point(text, chunk_start + WINDOW_BYTES);
                 normalized.rebuild(&text[window_start..chunk_end]);
                 candidates.clear();
+                let gates_before = gates.len();
                 self.matcher.find(
                     &text[window_start..chunk_end],
                     normalized,
                     window_start,
                     candidates,
+                    gates,
                 );
                 // What starts in the overlap was seen by the window before,
                 // unless it runs past that window's end.
                 candidates.retain(|c| c.start >= chunk_start || c.end > chunk_start);
+                let mut kept = gates_before;
+                for i in gates_before..gates.len() {
+                    if gates[i].at >= chunk_start {
+                        gates[kept] = gates[i];
+                        kept += 1;
+                    }
+                }
+                gates.truncate(kept);
                 candidates.sort_unstable_by_key(|c| (c.start, c.end));
                 qualify::qualify(&self.rules, &self.matcher, &context, candidates, qualified);
                 if qualified.len() >= max_findings {
@@ -347,6 +366,9 @@ impl Scanner {
             }
             if complete {
                 portion::find(&self.rules, text, qualified);
+                complete = self
+                    .data
+                    .find(&self.rules, text, gates, jobs, qualified, max_findings);
             }
             qualify::keep_outermost(qualified);
             if qualified.len() > max_findings {
@@ -368,7 +390,7 @@ impl Scanner {
                         start: q.start,
                         end: q.end,
                     },
-                    excerpt: excerpt(rule.kind, &text[q.start..q.end]),
+                    excerpt: excerpt(rule.mask, rule.mask_keep, &text[q.start..q.end]),
                 });
             }
             if normalized.len() > SCRATCH_KEEP_BYTES

@@ -16,6 +16,11 @@
 //! level = 2
 //! forms = [{ text = "ACME INTERNE" }, { text = "INTERNE", context = "banner" }]
 //! ```
+//!
+//! Rules for sensitive data (`kind = "pii"` or `"secret"`) have `patterns`
+//! instead of `forms`; see [`pattern`].
+
+pub mod pattern;
 
 use std::collections::HashSet;
 
@@ -24,6 +29,7 @@ use serde::Deserialize;
 use crate::error::Error;
 use crate::normalize::{Normalized, OTHER_LETTER};
 use crate::report::Kind;
+use pattern::{Gate, GateName, Mask, Pattern, PatternEntry};
 
 /// The built-in packs, in the order their rules are listed. When one literal
 /// belongs to several schemes ("SECRET"), this order is also the last resort
@@ -35,6 +41,8 @@ const BUILTIN_PACKS: &[(&str, &str)] = &[
     ("uk.toml", include_str!("packs/uk.toml")),
     ("us.toml", include_str!("packs/us.toml")),
     ("tlp.toml", include_str!("packs/tlp.toml")),
+    ("pii.toml", include_str!("packs/pii.toml")),
+    ("secrets.toml", include_str!("packs/secrets.toml")),
 ];
 
 /// Highest level of the scale (5: top secret).
@@ -52,6 +60,15 @@ pub struct Rule {
     /// Level on the common scale (0 public … 5 top secret); `None` for a
     /// caveat such as `us.noforn`, which qualifies a level but has none.
     pub level: Option<u8>,
+    /// How excerpts of its findings are masked.
+    pub mask: Mask,
+    /// Characters kept by [`Mask::KeepPrefix`].
+    pub mask_keep: usize,
+    /// Data rules: words that, near a match, raise its confidence (matching
+    /// form).
+    pub context: Vec<Vec<u8>>,
+    /// Data rules: words that, near a match, mean it is something else.
+    pub exclude: Vec<Vec<u8>>,
 }
 
 impl Rule {
@@ -103,6 +120,7 @@ pub struct Form {
 pub struct RuleSet {
     rules: Vec<Rule>,
     forms: Vec<Form>,
+    patterns: Vec<Pattern>,
     hotwords: Vec<Vec<u8>>,
 }
 
@@ -124,7 +142,16 @@ struct RuleEntry {
     #[serde(default = "default_kind")]
     kind: Kind,
     level: Option<u8>,
+    #[serde(default)]
     forms: Vec<FormEntry>,
+    #[serde(default)]
+    patterns: Vec<PatternEntry>,
+    #[serde(default)]
+    context: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
+    mask: Option<Mask>,
+    mask_keep: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -170,31 +197,95 @@ impl RuleSet {
         // Validate the whole pack before changing anything, so that a bad
         // pack leaves the set as it was.
         let mut known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
+        let mut compiled = Vec::new();
         for entry in &pack.rules {
             validate_id(&entry.id).map_err(invalid)?;
-            if !known.insert(&entry.id) {
-                return Err(invalid(format!("rule `{}` is defined twice", entry.id)));
+            let id = &entry.id;
+            let invalid_rule = |m: String| invalid(format!("rule `{id}`: {m}"));
+            if !known.insert(id) {
+                return Err(invalid(format!("rule `{id}` is defined twice")));
             }
             if entry.level.is_some_and(|level| level > MAX_LEVEL) {
-                return Err(invalid(format!(
-                    "rule `{}`: level must be between 0 and {MAX_LEVEL}",
-                    entry.id
+                return Err(invalid_rule(format!(
+                    "level must be between 0 and {MAX_LEVEL}"
                 )));
             }
-            if entry.forms.is_empty() {
-                return Err(invalid(format!("rule `{}` has no form", entry.id)));
+            match (entry.forms.is_empty(), entry.patterns.is_empty()) {
+                (true, true) => {
+                    return Err(invalid(format!("rule `{id}` has no form and no pattern")));
+                }
+                (false, false) => {
+                    return Err(invalid_rule(
+                        "a rule has forms or patterns, not both".into(),
+                    ));
+                }
+                _ => {}
+            }
+            if entry.kind == Kind::Marking && entry.forms.is_empty() {
+                return Err(invalid_rule("a marking needs forms".into()));
+            }
+            if matches!(entry.kind, Kind::Pii | Kind::Secret) && entry.patterns.is_empty() {
+                return Err(invalid_rule(
+                    "personal data and secrets need patterns".into(),
+                ));
             }
             for form in &entry.forms {
-                literal_of(&form.text).map_err(|m| invalid(format!("rule `{}`: {m}", entry.id)))?;
+                literal_of(&form.text).map_err(&invalid_rule)?;
             }
+            let context = literals_of(&entry.context).map_err(&invalid_rule)?;
+            let exclude = literals_of(&entry.exclude).map_err(&invalid_rule)?;
+            let mut patterns = Vec::new();
+            for p in &entry.patterns {
+                let regex = pattern::compile(&p.regex).map_err(&invalid_rule)?;
+                let gate = match p.gate {
+                    GateName::Digits => match p.min_digits {
+                        Some(n) if n >= 1 => Gate::Digits(n),
+                        _ => {
+                            return Err(invalid_rule(
+                                "gate \"digits\" needs min_digits of at least 1".into(),
+                            ));
+                        }
+                    },
+                    GateName::AtSign => Gate::AtSign,
+                    GateName::Keywords if p.keywords.is_empty() => {
+                        return Err(invalid_rule("gate \"keywords\" needs keywords".into()));
+                    }
+                    GateName::Keywords => {
+                        Gate::Keywords(literals_of(&p.keywords).map_err(&invalid_rule)?)
+                    }
+                    GateName::Context if context.is_empty() => {
+                        return Err(invalid_rule("gate \"context\" needs context words".into()));
+                    }
+                    GateName::Context => Gate::Keywords(context.clone()),
+                };
+                let window = p.window.unwrap_or(pattern::DEFAULT_WINDOW);
+                if window == 0 || window > pattern::MAX_WINDOW {
+                    return Err(invalid_rule(format!(
+                        "window must be between 1 and {}",
+                        pattern::MAX_WINDOW
+                    )));
+                }
+                patterns.push(Pattern {
+                    rule: usize::MAX, // set when the rule is added
+                    regex,
+                    gate,
+                    validator: p.validate,
+                    confidence: p.confidence,
+                    window,
+                });
+            }
+            compiled.push((context, exclude, patterns));
         }
         let mut hotwords = Vec::new();
         for hotword in &pack.hotwords {
             hotwords.push(literal_of(hotword).map_err(|m| invalid(format!("hotword: {m}")))?);
         }
 
-        for entry in pack.rules {
+        for (entry, (context, exclude, patterns)) in pack.rules.into_iter().zip(compiled) {
             let rule = self.rules.len();
+            for pattern in patterns {
+                self.patterns.push(Pattern { rule, ..pattern });
+            }
             for form in entry.forms {
                 self.forms.push(Form {
                     rule,
@@ -205,11 +296,20 @@ impl RuleSet {
                     note: form.note,
                 });
             }
+            let default_mask = if entry.kind == Kind::Marking {
+                Mask::None
+            } else {
+                Mask::Ends
+            };
             self.rules.push(Rule {
                 id: entry.id,
                 name: entry.name,
                 kind: entry.kind,
                 level: entry.level,
+                mask: entry.mask.unwrap_or(default_mask),
+                mask_keep: entry.mask_keep.unwrap_or(4),
+                context,
+                exclude,
             });
         }
         for hotword in hotwords {
@@ -228,6 +328,11 @@ impl RuleSet {
     /// Every form of every rule.
     pub fn forms(&self) -> &[Form] {
         &self.forms
+    }
+
+    /// Every pattern of every data rule.
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
     }
 
     /// Hotwords of all packs, in matching form.
@@ -262,6 +367,10 @@ fn validate_id(id: &str) -> Result<(), String> {
             "rule id `{id}` must be dotted lower-case words such as `acme.internal`"
         ))
     }
+}
+
+fn literals_of(words: &[String]) -> Result<Vec<Vec<u8>>, String> {
+    words.iter().map(|word| literal_of(word)).collect()
 }
 
 /// The matching form of a written form; an error when it has nothing to
@@ -326,7 +435,12 @@ mod tests {
             let rule = set.rule(id).unwrap_or_else(|| panic!("missing rule {id}"));
             assert_eq!(rule.level, level, "{id}");
         }
-        assert_eq!(set.rules().len(), expected.len());
+        let markings = set
+            .rules()
+            .iter()
+            .filter(|r| r.kind == Kind::Marking)
+            .count();
+        assert_eq!(markings, expected.len());
     }
 
     #[test]

@@ -1,0 +1,372 @@
+//! Finds sensitive data (personal identifiers, bank and card numbers,
+//! credentials) with the regexes of data rules, run only where their gates
+//! open.
+//!
+//! A regex never scans a whole message. It runs in windows:
+//! - around the keywords the matcher found in its one pass (`ghp` for GitHub
+//!   tokens, `mot de passe` for passwords);
+//! - around runs of digits long enough to hold the identifier (a card number
+//!   needs 13 digits, a SIREN 9), found by one scan for digits;
+//! - around each `@`, for e-mail addresses (memchr).
+//!
+//! A match then passes its validator (checksum, structure), the rule's
+//! exclusions (an order number is not a card number, an amount is not a
+//! SIREN), and gets its confidence from the rule: one step higher when a
+//! context word stands nearby.
+
+use crate::matcher::GateHit;
+use crate::normalize::Normalized;
+use crate::qualify::Qualified;
+use crate::report::Confidence;
+use crate::rules::RuleSet;
+use crate::rules::pattern::{Gate, Pattern};
+
+/// How far before a keyword, a digit run or an `@` a match may start.
+const WINDOW_BEFORE: usize = 64;
+/// How far after a digit run a match may end (a trailing check letter).
+const DIGITS_AFTER: usize = 16;
+/// Digits further apart than this start a new digit run.
+const DIGIT_GAP: usize = 3;
+/// How far around a match context and exclusion words are looked for.
+const CONTEXT_BYTES: usize = 64;
+
+/// One region of the text where one pattern's regex runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Job {
+    pattern: usize,
+    start: usize,
+    end: usize,
+}
+
+/// The data patterns sorted by gate, computed once per scanner so that a scan
+/// allocates nothing to find them.
+#[derive(Debug, Clone, Default)]
+pub struct DataFinder {
+    /// Digit-gated patterns with their minimum digit count.
+    digit_patterns: Vec<(usize, usize)>,
+    /// The smallest of those counts: shorter digit runs open nothing.
+    min_digits: usize,
+    /// Patterns gated by `@`.
+    at_sign_patterns: Vec<usize>,
+}
+
+impl DataFinder {
+    /// Sorts the patterns of `rules` by gate.
+    pub fn new(rules: &RuleSet) -> Self {
+        let mut finder = DataFinder::default();
+        for (index, pattern) in rules.patterns().iter().enumerate() {
+            match pattern.gate {
+                Gate::Digits(min) => finder.digit_patterns.push((index, min)),
+                Gate::AtSign => finder.at_sign_patterns.push(index),
+                Gate::Keywords(_) => {}
+            }
+        }
+        finder.min_digits = finder
+            .digit_patterns
+            .iter()
+            .map(|&(_, min)| min)
+            .min()
+            .unwrap_or(usize::MAX);
+        finder
+    }
+
+    /// Appends to `out` the data findings of `text`, given the keywords the
+    /// matcher found in it; `jobs` is a scratch buffer. Stops once `out`
+    /// holds `limit` findings, and returns false then.
+    pub fn find(
+        &self,
+        rules: &RuleSet,
+        text: &str,
+        gates: &[GateHit],
+        jobs: &mut Vec<Job>,
+        out: &mut Vec<Qualified>,
+        limit: usize,
+    ) -> bool {
+        let patterns = rules.patterns();
+        jobs.clear();
+        for gate in gates {
+            let pattern = &patterns[gate.pattern];
+            jobs.push(job(
+                text,
+                gate.pattern,
+                gate.at.saturating_sub(WINDOW_BEFORE),
+                gate.at + pattern.window,
+            ));
+        }
+        if !self.digit_patterns.is_empty() {
+            for run in DigitRuns::new(text.as_bytes()).filter(|run| run.digits >= self.min_digits) {
+                for &(pattern, min_digits) in &self.digit_patterns {
+                    if run.digits >= min_digits {
+                        let start = run.start.saturating_sub(WINDOW_BEFORE / 2);
+                        jobs.push(job(text, pattern, start, run.end + DIGITS_AFTER));
+                    }
+                }
+            }
+        }
+        if !self.at_sign_patterns.is_empty() {
+            for at in memchr::memchr_iter(b'@', text.as_bytes()) {
+                for &pattern in &self.at_sign_patterns {
+                    jobs.push(job(
+                        text,
+                        pattern,
+                        at.saturating_sub(WINDOW_BEFORE),
+                        at + 256,
+                    ));
+                }
+            }
+        }
+        // Merge overlapping windows of one pattern so that no text is
+        // searched twice and no match is reported twice.
+        jobs.sort_unstable();
+        let mut merged = 0;
+        for i in 0..jobs.len() {
+            let job = jobs[i];
+            if merged > 0
+                && jobs[merged - 1].pattern == job.pattern
+                && job.start <= jobs[merged - 1].end
+            {
+                jobs[merged - 1].end = jobs[merged - 1].end.max(job.end);
+            } else {
+                jobs[merged] = job;
+                merged += 1;
+            }
+        }
+        jobs.truncate(merged);
+        for job in jobs.iter() {
+            run_job(rules, &patterns[job.pattern], text, *job, out);
+            if out.len() >= limit {
+                return false;
+            }
+        }
+        true
+    }
+}
+
+/// A window clamped to the text and moved to character boundaries; its end
+/// is pushed to the end of the word it falls in, so that the regex's `\b`
+/// sees the real word end.
+fn job(text: &str, pattern: usize, start: usize, end: usize) -> Job {
+    let mut start = start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = end.min(text.len());
+    let limit = (end + 64).min(text.len());
+    while end < limit
+        && (!text.is_char_boundary(end) || text.as_bytes()[end].is_ascii_alphanumeric())
+    {
+        end += 1;
+    }
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Job {
+        pattern,
+        start,
+        end,
+    }
+}
+
+fn run_job(rules: &RuleSet, pattern: &Pattern, text: &str, job: Job, out: &mut Vec<Qualified>) {
+    // The haystack ends at the window; `find_at` keeps the text before the
+    // window in view, so `\b` at its start is right.
+    let haystack = &text[..job.end];
+    let has_value_group = pattern
+        .regex
+        .capture_names()
+        .any(|name| name == Some("value"));
+    let mut at = job.start;
+    while at <= haystack.len() {
+        // `find_at` allocates nothing; captures are read only for a match.
+        let Some(whole) = pattern.regex.find_at(haystack, at) else {
+            break;
+        };
+        let value = if has_value_group {
+            pattern
+                .regex
+                .captures_at(haystack, whole.start())
+                .and_then(|captures| captures.name("value"))
+                .unwrap_or(whole)
+        } else {
+            whole
+        };
+        // Step past this match (at least one character).
+        at = if whole.end() > whole.start() {
+            whole.end()
+        } else {
+            whole.end() + text[whole.end()..].chars().next().map_or(1, char::len_utf8)
+        };
+        if value.start() == value.end() {
+            continue;
+        }
+        let Some(valid) = pattern.validator.check(value.as_str()) else {
+            continue;
+        };
+        let (start, end) = (value.start(), value.start() + valid.len);
+        if let Some(finding) = judge(rules, pattern, text, start, end, valid.note) {
+            out.push(finding);
+        }
+    }
+}
+
+/// Applies the rule's exclusions and context words to a valid match.
+fn judge(
+    rules: &RuleSet,
+    pattern: &Pattern,
+    text: &str,
+    start: usize,
+    end: usize,
+    note: &str,
+) -> Option<Qualified> {
+    let rule = &rules.rules()[pattern.rule];
+    let numeric = matches!(pattern.gate, Gate::Digits(_));
+    if numeric && is_amount(text, start, end) {
+        return None;
+    }
+    let around = Around::new(text, start, end);
+    if around.holds_any(&rule.exclude) {
+        return None;
+    }
+    let context = around.holds_any(&rule.context);
+    let confidence = if context {
+        one_step_up(pattern.confidence)
+    } else {
+        pattern.confidence
+    };
+    let mut reason = String::with_capacity(note.len() + 24);
+    reason.push_str(note);
+    reason.push_str(if context {
+        "; context word nearby"
+    } else {
+        "; no context word"
+    });
+    Some(Qualified {
+        rule: pattern.rule,
+        confidence,
+        reason,
+        start,
+        end,
+    })
+}
+
+fn one_step_up(confidence: Confidence) -> Confidence {
+    match confidence {
+        Confidence::Low => Confidence::Medium,
+        Confidence::Medium | Confidence::High => Confidence::High,
+    }
+}
+
+/// Whether a number is an amount: a currency sign or word right before or
+/// after it.
+fn is_amount(text: &str, start: usize, end: usize) -> bool {
+    let after = text[end..].trim_start_matches([' ', '\u{A0}', '\u{202F}']);
+    let after_lower: String = after.chars().take(6).flat_map(char::to_lowercase).collect();
+    let before = text[..start].trim_end_matches([' ', '\u{A0}', '\u{202F}']);
+    const CURRENCIES: &[&str] = &[
+        "€", "eur", "euro", "$", "usd", "£", "gbp", "chf", "k€", "m€", "dollar",
+    ];
+    CURRENCIES.iter().any(|c| after_lower.starts_with(c))
+        || before.ends_with(['€', '$', '£'])
+        || before.to_ascii_lowercase().ends_with("eur")
+        || before.to_ascii_lowercase().ends_with("usd")
+}
+
+/// The text around a match, in matching form, with the match itself left out
+/// (its digits must not count as a word).
+struct Around {
+    normalized: Normalized,
+}
+
+impl Around {
+    fn new(text: &str, start: usize, end: usize) -> Self {
+        let mut from = start.saturating_sub(CONTEXT_BYTES);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let mut to = (end + CONTEXT_BYTES).min(text.len());
+        while !text.is_char_boundary(to) {
+            to -= 1;
+        }
+        let mut window = String::with_capacity(to - from + 1);
+        window.push_str(&text[from..start]);
+        window.push('\n');
+        window.push_str(&text[end..to]);
+        Around {
+            normalized: Normalized::new(&window),
+        }
+    }
+
+    /// Whether a word from `words` (matching form) starts a word here.
+    fn holds_any(&self, words: &[Vec<u8>]) -> bool {
+        let haystack = self.normalized.as_bytes();
+        words.iter().any(|word| {
+            memchr::memmem::find_iter(haystack, word).any(|at| self.normalized.is_boundary(at))
+        })
+    }
+}
+
+/// A run of digits: digits at most [`DIGIT_GAP`] bytes apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct DigitRun {
+    start: usize,
+    end: usize,
+    digits: usize,
+}
+
+/// The digit runs of a text, found in one forward scan.
+struct DigitRuns<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> DigitRuns<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        DigitRuns { bytes, at: 0 }
+    }
+}
+
+impl Iterator for DigitRuns<'_> {
+    type Item = DigitRun;
+
+    fn next(&mut self) -> Option<DigitRun> {
+        let first = self.at + self.bytes[self.at..].iter().position(u8::is_ascii_digit)?;
+        let mut last = first;
+        let mut digits = 1;
+        let mut i = first + 1;
+        while i < self.bytes.len() && i - last <= DIGIT_GAP {
+            if self.bytes[i].is_ascii_digit() {
+                last = i;
+                digits += 1;
+            }
+            i += 1;
+        }
+        self.at = last + 1;
+        Some(DigitRun {
+            start: first,
+            end: last + 1,
+            digits,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_runs_tolerate_short_gaps() {
+        let text = b"tel 06 12 34 56 78, code 12AB34567, year 2026";
+        let runs: Vec<(usize, usize)> = DigitRuns::new(text).map(|r| (r.digits, r.start)).collect();
+        assert_eq!(runs, [(10, 4), (7, 25), (4, 41)]);
+    }
+
+    #[test]
+    fn amounts_are_recognised() {
+        let text = "un budget de 123 456 789 € et 987 654 321 EUR, ou $ 732 829 320";
+        for number in ["123 456 789", "987 654 321", "732 829 320"] {
+            let start = text.find(number).unwrap();
+            assert!(is_amount(text, start, start + number.len()), "{number}");
+        }
+        assert!(!is_amount("SIREN 732 829 320.", 6, 17));
+    }
+}

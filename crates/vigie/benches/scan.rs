@@ -1,5 +1,6 @@
-//! Hot paths of the scanner: a clean chat message, a marked one, and a
-//! megabyte of clean and of candidate-dense text.
+//! Hot paths of the scanner: a clean chat message, a marked one, one with
+//! personal data and a credential, and a megabyte of clean and of
+//! candidate-dense text.
 //!
 //! Run with `cargo bench -p vigie --bench scan`. Throughput is reported per
 //! byte, so criterion prints MB/s beside the time per iteration.
@@ -27,6 +28,12 @@ the dashboards look healthy. Bonne journée !";
 const MARKED_MESSAGE: &str = "DIFFUSION RESTREINTE\n\nCompte rendu de la réunion du \
 3 mars : les points suivants sont à traiter avant la fin du mois. Merci de ne pas \
 transférer ce message en dehors du service.\n\nDIFFUSION RESTREINTE";
+
+/// A message with personal data and a credential in it.
+const SENSITIVE_MESSAGE: &str = "Bonjour, voici mes coordonnées pour le remboursement : \
+IBAN FR76 3000 6000 0112 3456 7890 189, portable 06 12 34 56 78, \
+jean.dupont@example.fr. Pour le serveur de test, le mot de passe : Tr0ub4dor&3 \
+et le jeton ghp_16C7e42F292c6912E7710c838347Ae178B4a. Merci !";
 
 fn clean_megabyte() -> String {
     let mut text = String::with_capacity(1 << 20);
@@ -72,6 +79,7 @@ fn bench_scan(c: &mut Criterion) {
     for (name, text) in [
         ("clean_message_1k", CLEAN_MESSAGE),
         ("marked_message", MARKED_MESSAGE),
+        ("sensitive_message", SENSITIVE_MESSAGE),
         ("clean_1mb", clean_megabyte.as_str()),
         ("dense_1mb", dense_megabyte.as_str()),
     ] {

@@ -19,9 +19,12 @@ use crate::normalize::Normalized;
 use crate::qualify::Qualified;
 use crate::report::Confidence;
 use crate::rules::RuleSet;
-use crate::rules::pattern::{Gate, Pattern};
+use crate::rules::pattern::{Gate, NEEDS_WITHIN, Pattern};
 
-/// How far before a keyword, a digit run or an `@` a match may start.
+/// How far before a keyword a match may start ("-----BEGIN OPENSSH " before
+/// "PRIVATE KEY").
+const KEYWORD_BEFORE: usize = 24;
+/// How far before a digit run or an `@` a match may start.
 const WINDOW_BEFORE: usize = 64;
 /// How far after a digit run a match may end (a trailing check letter).
 const DIGITS_AFTER: usize = 16;
@@ -86,10 +89,13 @@ impl DataFinder {
         jobs.clear();
         for gate in gates {
             let pattern = &patterns[gate.pattern];
+            if !pattern.needs.is_empty() && !followed_by_any(text, gate.at, &pattern.needs) {
+                continue;
+            }
             jobs.push(job(
                 text,
                 gate.pattern,
-                gate.at.saturating_sub(WINDOW_BEFORE),
+                gate.at.saturating_sub(KEYWORD_BEFORE),
                 gate.at + pattern.window,
             ));
         }
@@ -140,6 +146,15 @@ impl DataFinder {
         }
         true
     }
+}
+
+/// Whether one of `needs` stands within [`NEEDS_WITHIN`] bytes after `at`.
+fn followed_by_any(text: &str, at: usize, needs: &[char]) -> bool {
+    let mut end = (at + NEEDS_WITHIN).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[at..end].contains(needs)
 }
 
 /// A window clamped to the text and moved to character boundaries; its end
@@ -220,7 +235,7 @@ fn judge(
 ) -> Option<Qualified> {
     let rule = &rules.rules()[pattern.rule];
     let numeric = matches!(pattern.gate, Gate::Digits(_));
-    if numeric && is_amount(text, start, end) {
+    if numeric && (is_amount(text, start, end) || inside_larger_number(text, start, end)) {
         return None;
     }
     let around = Around::new(text, start, end);
@@ -271,6 +286,23 @@ fn is_amount(text: &str, start: usize, end: usize) -> bool {
         || before.to_ascii_lowercase().ends_with("usd")
 }
 
+/// Whether a number goes on beyond the match, past at most one separator
+/// ("1 234 567 890" holds "234 567 890", which is no SIREN).
+fn inside_larger_number(text: &str, start: usize, end: usize) -> bool {
+    let is_separator = |b: u8| matches!(b, b' ' | b'.' | b',' | b'-');
+    let bytes = text.as_bytes();
+    let digit_at = |i: Option<usize>| i.and_then(|i| bytes.get(i)).is_some_and(u8::is_ascii_digit);
+    let before = match start.checked_sub(1).map(|i| bytes[i]) {
+        Some(b) if is_separator(b) => start.checked_sub(2),
+        _ => start.checked_sub(1),
+    };
+    let after = match bytes.get(end) {
+        Some(&b) if is_separator(b) => Some(end + 1),
+        _ => Some(end),
+    };
+    digit_at(before) || digit_at(after)
+}
+
 /// The text around a match, in matching form, with the match itself left out
 /// (its digits must not count as a word).
 struct Around {
@@ -313,6 +345,25 @@ struct DigitRun {
     digits: usize,
 }
 
+/// Offset of the first ASCII digit at or after `from`. Prose has few digits:
+/// whole 32-byte blocks are tested at once (the compiler turns the fold into
+/// vector instructions) and only a block holding a digit is searched.
+fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
+    const BLOCK: usize = 32;
+    let mut at = from;
+    while at + BLOCK <= bytes.len() {
+        let block = &bytes[at..at + BLOCK];
+        if block.iter().fold(false, |any, &b| any | b.is_ascii_digit()) {
+            return block.iter().position(u8::is_ascii_digit).map(|i| at + i);
+        }
+        at += BLOCK;
+    }
+    bytes[at..]
+        .iter()
+        .position(u8::is_ascii_digit)
+        .map(|i| at + i)
+}
+
 /// The digit runs of a text, found in one forward scan.
 struct DigitRuns<'a> {
     bytes: &'a [u8],
@@ -329,7 +380,7 @@ impl Iterator for DigitRuns<'_> {
     type Item = DigitRun;
 
     fn next(&mut self) -> Option<DigitRun> {
-        let first = self.at + self.bytes[self.at..].iter().position(u8::is_ascii_digit)?;
+        let first = next_digit(self.bytes, self.at)?;
         let mut last = first;
         let mut digits = 1;
         let mut i = first + 1;
@@ -361,6 +412,17 @@ mod tests {
     }
 
     #[test]
+    fn digits_are_found_across_blocks() {
+        let mut text = vec![b'a'; 100];
+        assert_eq!(next_digit(&text, 0), None);
+        text[70] = b'7';
+        assert_eq!(next_digit(&text, 0), Some(70));
+        assert_eq!(next_digit(&text, 71), None);
+        text[99] = b'1';
+        assert_eq!(next_digit(&text, 71), Some(99));
+    }
+
+    #[test]
     fn amounts_are_recognised() {
         let text = "un budget de 123 456 789 € et 987 654 321 EUR, ou $ 732 829 320";
         for number in ["123 456 789", "987 654 321", "732 829 320"] {
@@ -368,5 +430,13 @@ mod tests {
             assert!(is_amount(text, start, start + number.len()), "{number}");
         }
         assert!(!is_amount("SIREN 732 829 320.", 6, 17));
+    }
+
+    #[test]
+    fn numbers_inside_larger_numbers_are_recognised() {
+        let text = "1 234 567 890 et 732 829 320.";
+        assert!(inside_larger_number(text, 2, 13));
+        assert!(inside_larger_number(text, 0, 9));
+        assert!(!inside_larger_number(text, 17, 28));
     }
 }

@@ -118,11 +118,16 @@ pub fn qualify(
 ) {
     debug_assert!(candidates.is_sorted_by_key(|c| c.start));
     for candidate in candidates {
+        let in_code = in_identifier_or_assignment(segment.text, candidate.start, candidate.end);
         let facts = Facts::of(rules, segment, candidate, candidates);
         let written = &segment.text[candidate.start..candidate.end];
         let forms = matcher.forms_of(candidate.pattern);
         let judge = |index: usize| {
             let form = &rules.forms()[index];
+            if in_code && form.context == FormContext::Banner {
+                // `CLIENT_SECRET`, `secret = …`: a name in code, not a banner.
+                return None;
+            }
             decide(form.context, &facts, form.exact.as_deref() == Some(written))
         };
         // The best confidence any form of the literal earns here, and how
@@ -175,6 +180,15 @@ pub fn qualify(
             end: candidate.end,
         });
     }
+}
+
+/// Whether a span is part of a name in code: glued to an underscore
+/// (`AWS_SECRET_ACCESS_KEY`) or followed by an assignment (`secret = …`).
+fn in_identifier_or_assignment(text: &str, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    let glued = (start > 0 && bytes[start - 1] == b'_') || bytes.get(end) == Some(&b'_');
+    let assigned = text[end..].trim_start_matches([' ', '\t']).starts_with('=');
+    glued || assigned
 }
 
 /// Keeps, of findings nested in one another, the outermost: "TRÈS SECRET

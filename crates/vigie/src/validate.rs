@@ -77,11 +77,14 @@ impl Validator {
             Validator::AwsKey => {
                 (!value.ends_with("EXAMPLE")).then(|| whole("AWS access key id shape"))?
             }
-            Validator::Password => {
-                password(value, false).then(|| whole("value given after a password hotword"))?
-            }
-            Validator::StrongPassword => {
-                password(value, true).then(|| whole("value given after a password hotword"))?
+            Validator::Password | Validator::StrongPassword => {
+                // Punctuation that ends the sentence is not the password's.
+                let value = value.trim_end_matches([',', ';', '.', ')']);
+                let strong = self == Validator::StrongPassword;
+                password(value, strong).then_some(Valid {
+                    len: value.len(),
+                    note: "value given after a password hotword",
+                })
             }
             Validator::Entropy => {
                 high_entropy(value).then(|| whole("high-entropy value assigned to a key name"))?

@@ -94,6 +94,71 @@ fn ordinary_words_are_not_markings() {
 }
 
 #[test]
+fn sensitive_data_is_found_when_valid_and_only_then() {
+    check("data.jsonl", 120);
+}
+
+#[test]
+fn excerpts_never_hold_a_full_sensitive_value() {
+    let scanner = Scanner::new();
+    for message in corpus("data.jsonl") {
+        let text = message["text"].as_str().unwrap();
+        for finding in scanner.scan_text(text).findings {
+            if finding.kind == vigie::Kind::Marking {
+                continue;
+            }
+            let value = &text[finding.location.start..finding.location.end];
+            let compact: String = value.chars().filter(|c| c.is_alphanumeric()).collect();
+            let shown: String = finding
+                .excerpt
+                .chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect();
+            assert!(
+                !shown.contains(&compact) || compact.len() <= 4,
+                "{}: excerpt {:?} shows the value {value:?}",
+                finding.rule,
+                finding.excerpt
+            );
+            assert!(
+                !finding.reason.contains(&compact),
+                "{}: reason shows the value",
+                finding.rule
+            );
+        }
+    }
+}
+
+#[test]
+fn every_data_rule_has_valid_and_invalid_samples() {
+    let scanner = Scanner::new();
+    let messages = corpus("data.jsonl");
+    for rule in scanner
+        .rules()
+        .rules()
+        .iter()
+        .filter(|r| r.kind != vigie::Kind::Marking)
+    {
+        let reported = messages.iter().any(|m| {
+            m["expect"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["rule"] == rule.id.as_str())
+        });
+        let refused = messages.iter().any(|m| {
+            m["id"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{}/", rule.id))
+                && m["expect"].as_array().unwrap().is_empty()
+        });
+        assert!(reported, "no valid sample of {}", rule.id);
+        assert!(refused, "no invalid sample of {}", rule.id);
+    }
+}
+
+#[test]
 fn the_evasion_corpus_covers_every_marking_rule() {
     let scanner = Scanner::new();
     let covered: std::collections::HashSet<String> = corpus("evasions.jsonl")

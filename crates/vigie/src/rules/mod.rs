@@ -272,6 +272,7 @@ impl RuleSet {
                     validator: p.validate,
                     confidence: p.confidence,
                     window,
+                    needs: p.needs.chars().collect(),
                 });
             }
             compiled.push((context, exclude, patterns));

@@ -73,10 +73,18 @@ pub struct Pattern {
     pub confidence: Confidence,
     /// How far after a keyword the regex may match, in bytes.
     pub window: usize,
+    /// Characters of which one must follow a keyword within
+    /// [`NEEDS_WITHIN`] bytes for the regex to run at all (`:=` for an
+    /// assignment): a cheap test that spares the regex most ordinary uses of
+    /// a common keyword such as "secret" or "token".
+    pub needs: Vec<char>,
 }
 
+/// How far after a keyword [`Pattern::needs`] looks.
+pub const NEEDS_WITHIN: usize = 32;
+
 /// Default for [`Pattern::window`].
-pub const DEFAULT_WINDOW: usize = 256;
+pub const DEFAULT_WINDOW: usize = 160;
 /// Largest [`Pattern::window`] a pack may ask for.
 pub const MAX_WINDOW: usize = 1 << 16;
 
@@ -92,6 +100,8 @@ pub(super) struct PatternEntry {
     pub validate: Validator,
     pub confidence: Confidence,
     pub window: Option<usize>,
+    #[serde(default)]
+    pub needs: String,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]

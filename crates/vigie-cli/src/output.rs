@@ -60,9 +60,7 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
         paint(colour, DIM, &summary)
     )?;
     for finding in &report.findings {
-        let level = finding
-            .level
-            .map_or_else(|| "caveat ".to_string(), |l| format!("level {l}"));
+        let level = level_label(finding.level, finding.kind);
         let confidence = format!("{:<6}", finding.confidence.to_string());
         let confidence = if finding.confidence == Confidence::Low {
             paint(colour, DIM, &confidence)
@@ -97,6 +95,16 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
     Ok(())
 }
 
+/// "level 2" for a level, "caveat" for a marking without one, the kind for
+/// the rest; padded to one width.
+fn level_label(level: Option<u8>, kind: vigie::Kind) -> String {
+    match (level, kind) {
+        (Some(level), _) => format!("level {level}"),
+        (None, vigie::Kind::Marking) => "caveat ".to_string(),
+        (None, kind) => format!("{:<7}", kind.to_string()),
+    }
+}
+
 /// Writes the list of rules.
 pub fn rules(out: &mut impl Write, rules: &RuleSet, format: Format) -> io::Result<()> {
     for rule in rules.rules() {
@@ -114,17 +122,23 @@ pub fn rules(out: &mut impl Write, rules: &RuleSet, format: Format) -> io::Resul
                 writeln!(out, "{value}")?;
             }
             Format::Human => {
-                let level = rule
-                    .level
-                    .map_or_else(|| "caveat".to_string(), |l| l.to_string());
+                let level = match (rule.level, rule.kind) {
+                    (Some(level), _) => level.to_string(),
+                    (None, vigie::Kind::Marking) => "caveat".to_string(),
+                    (None, _) => "-".to_string(),
+                };
                 writeln!(
                     out,
-                    "{:<26} {:<7} {:<7} {}  [{}]",
+                    "{:<26} {:<7} {:<7} {}{}",
                     rule.id,
-                    rule.kind,
+                    rule.kind.to_string(),
                     level,
                     rule.name,
-                    forms.join(", ")
+                    if forms.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", forms.join(", "))
+                    }
                 )?;
             }
         }

@@ -115,6 +115,33 @@ fn json_reports_follow_the_contract() {
 }
 
 #[test]
+fn sensitive_data_is_reported_masked() {
+    let text = "IBAN : FR76 3000 6000 0112 3456 7890 189\nmdp: Tr0ub4dor&3\n";
+    let output = vigie(&["scan", "--format", "json"], Some(text));
+    assert_eq!(output.status.code(), Some(2), "a password blocks");
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    assert!(!stdout.contains("Tr0ub4dor&3"), "{stdout}");
+    assert!(!stdout.contains("3000 6000 0112"), "{stdout}");
+    let report = &json_lines(&output)[0];
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["pii.iban", "secret.password"]);
+    assert_eq!(
+        report["findings"][0]["excerpt"],
+        "FR76 **** **** **** **** ***0 189"
+    );
+    assert_eq!(report["findings"][0]["kind"], "pii");
+    assert_eq!(report["findings"][1]["kind"], "secret");
+    // Personal data alone warns.
+    let warn = vigie(&["scan"], Some("Écris-moi : jean.dupont@example.fr"));
+    assert_eq!(warn.status.code(), Some(1));
+}
+
+#[test]
 fn a_policy_file_and_its_scopes_change_the_verdict() {
     let dir = tempdir();
     let policy = dir.join("policy.toml");

@@ -238,11 +238,13 @@ fn judge(
     if numeric && (is_amount(text, start, end) || inside_larger_number(text, start, end)) {
         return None;
     }
-    let around = Around::new(text, start, end);
-    if around.holds_any(&rule.exclude) {
+    // Exclusions speak of the value on its own line ("commande n° …");
+    // context words may stand on the line before ("Mon IBAN :\nFR76 …").
+    if !rule.exclude.is_empty() && Around::new(text, start, end, true).holds_any(&rule.exclude) {
         return None;
     }
-    let context = around.holds_any(&rule.context);
+    let context =
+        !rule.context.is_empty() && Around::new(text, start, end, false).holds_any(&rule.context);
     let confidence = if context {
         one_step_up(pattern.confidence)
     } else {
@@ -310,7 +312,9 @@ struct Around {
 }
 
 impl Around {
-    fn new(text: &str, start: usize, end: usize) -> Self {
+    /// The [`CONTEXT_BYTES`] before and after a match, or less if
+    /// `same_line` and a line ends sooner.
+    fn new(text: &str, start: usize, end: usize, same_line: bool) -> Self {
         let mut from = start.saturating_sub(CONTEXT_BYTES);
         while !text.is_char_boundary(from) {
             from += 1;
@@ -318,6 +322,14 @@ impl Around {
         let mut to = (end + CONTEXT_BYTES).min(text.len());
         while !text.is_char_boundary(to) {
             to -= 1;
+        }
+        if same_line {
+            if let Some(i) = memchr::memrchr(b'\n', &text.as_bytes()[from..start]) {
+                from += i + 1;
+            }
+            if let Some(i) = memchr::memchr(b'\n', &text.as_bytes()[end..to]) {
+                to = end + i;
+            }
         }
         let mut window = String::with_capacity(to - from + 1);
         window.push_str(&text[from..start]);

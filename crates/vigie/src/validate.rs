@@ -59,7 +59,7 @@ impl Validator {
             })
         };
         match self {
-            Validator::None => whole("pattern matched"),
+            Validator::None => whole("shape matched"),
             Validator::Iban => iban(value),
             Validator::Card => card(value),
             Validator::Nir => nir(value).then_some(Valid {

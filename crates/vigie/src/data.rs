@@ -20,6 +20,7 @@ use crate::qualify::Qualified;
 use crate::report::Confidence;
 use crate::rules::RuleSet;
 use crate::rules::pattern::{Gate, NEEDS_WITHIN, Pattern};
+use crate::text::{floor_char_boundary, window_around};
 
 /// How far before a keyword a match may start ("-----BEGIN OPENSSH " before
 /// "PRIVATE KEY").
@@ -150,11 +151,7 @@ impl DataFinder {
 
 /// Whether one of `needs` stands within [`NEEDS_WITHIN`] bytes after `at`.
 fn followed_by_any(text: &str, at: usize, needs: &[char]) -> bool {
-    let mut end = (at + NEEDS_WITHIN).min(text.len());
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[at..end].contains(needs)
+    text[at..floor_char_boundary(text, at + NEEDS_WITHIN)].contains(needs)
 }
 
 /// A window clamped to the text and moved to character boundaries; its end
@@ -315,14 +312,7 @@ impl Around {
     /// The [`CONTEXT_BYTES`] before and after a match, or less if
     /// `same_line` and a line ends sooner.
     fn new(text: &str, start: usize, end: usize, same_line: bool) -> Self {
-        let mut from = start.saturating_sub(CONTEXT_BYTES);
-        while !text.is_char_boundary(from) {
-            from += 1;
-        }
-        let mut to = (end + CONTEXT_BYTES).min(text.len());
-        while !text.is_char_boundary(to) {
-            to -= 1;
-        }
+        let (mut from, mut to) = window_around(text, start, end, CONTEXT_BYTES, CONTEXT_BYTES);
         if same_line {
             if let Some(i) = memchr::memrchr(b'\n', &text.as_bytes()[from..start]) {
                 from += i + 1;

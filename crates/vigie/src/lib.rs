@@ -36,6 +36,7 @@ pub mod qualify;
 pub mod report;
 pub mod rules;
 mod scanner;
+mod text;
 pub mod validate;
 
 /// The README's examples, compiled as doc tests so that they stay true.

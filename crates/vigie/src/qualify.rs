@@ -18,6 +18,7 @@ use crate::matcher::{Candidate, Matcher};
 use crate::normalize::{Normalized, is_invisible};
 use crate::report::{Confidence, Part};
 use crate::rules::{FormContext, RuleSet};
+use crate::text::{ceil_char_boundary, floor_char_boundary, window_around};
 
 /// A marking found, before it becomes a [`crate::Finding`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -373,17 +374,9 @@ impl Line {
         let line_start = last_line_break(&bytes[from..start]).map(|i| from + i);
         let line_end = first_line_break(&bytes[end..to]).map(|i| end + i);
         // A window edge may fall inside a character: step to a boundary.
-        let mut start_of_line = line_start.unwrap_or(from);
-        while !text.is_char_boundary(start_of_line) {
-            start_of_line += 1;
-        }
-        let mut end_of_line = line_end.unwrap_or(to);
-        while !text.is_char_boundary(end_of_line) {
-            end_of_line -= 1;
-        }
         Line {
-            start: start_of_line,
-            end: end_of_line,
+            start: ceil_char_boundary(text, line_start.unwrap_or(from)),
+            end: floor_char_boundary(text, line_end.unwrap_or(to)),
             whole: (line_start.is_some() || from == 0) && (line_end.is_some() || to == text.len()),
         }
     }
@@ -535,10 +528,7 @@ fn after_hotword(rules: &RuleSet, before: &str) -> bool {
         return false;
     };
     let before = before.trim_end();
-    let mut tail_start = before.len().saturating_sub(HOTWORD_WINDOW_BYTES);
-    while !before.is_char_boundary(tail_start) {
-        tail_start += 1;
-    }
+    let tail_start = ceil_char_boundary(before, before.len().saturating_sub(HOTWORD_WINDOW_BYTES));
     let tail = Normalized::new(&before[tail_start..]);
     let tail_bytes = tail.as_bytes();
     rules.hotwords().iter().any(|hotword| {
@@ -550,14 +540,13 @@ fn scheme_hint(text: &str, start: usize, end: usize, capco: bool) -> SchemeHint 
     if capco {
         return SchemeHint::Capco;
     }
-    let mut from = start.saturating_sub(LANGUAGE_WINDOW_BYTES);
-    while !text.is_char_boundary(from) {
-        from += 1;
-    }
-    let mut to = (end + LANGUAGE_WINDOW_BYTES).min(text.len());
-    while !text.is_char_boundary(to) {
-        to -= 1;
-    }
+    let (from, to) = window_around(
+        text,
+        start,
+        end,
+        LANGUAGE_WINDOW_BYTES,
+        LANGUAGE_WINDOW_BYTES,
+    );
     let (mut french, mut english) = (0, 0);
     for word in text[from..to]
         .split(|c: char| !c.is_alphabetic())

@@ -11,6 +11,7 @@ use crate::portion;
 use crate::qualify::{self, Qualified, Segment};
 use crate::report::{Finding, Location, Part, Problem, ProblemCode, Report, Status, excerpt};
 use crate::rules::RuleSet;
+use crate::text::floor_char_boundary;
 
 /// Texts are matched in windows of about this size, so that the matching
 /// form of a large text never lives in memory whole.
@@ -467,14 +468,6 @@ fn overlap_start(text: &str, cut: usize) -> usize {
         Some(i) => from + i + 1,
         None => from,
     }
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 
 mod output;
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -236,20 +236,19 @@ fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 fn scan_one(scanner: &Scanner, scope: Option<&str>, path: &Path) -> Result<Report, String> {
-    let (bytes, source) = if path == Path::new("-") {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("cannot read standard input: {e}"))?;
-        (bytes, "-".to_string())
+    let scoped = scope.map(|scope| scanner.in_scope(scope));
+    let report = if path == Path::new("-") {
+        let stdin = io::stdin().lock();
+        match &scoped {
+            Some(scoped) => scoped.scan_reader(stdin, Some("-")),
+            None => scanner.scan_reader(stdin, Some("-")),
+        }
+        .map(|report| report.with_source("-"))
     } else {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        (bytes, path.display().to_string())
+        match &scoped {
+            Some(scoped) => scoped.scan_file(path),
+            None => scanner.scan_file(path),
+        }
     };
-    let report = match scope {
-        Some(scope) => scanner.in_scope(scope).scan_bytes(&bytes, Some(&source)),
-        None => scanner.scan_bytes(&bytes, Some(&source)),
-    };
-    Ok(report.with_source(source))
+    report.map_err(|error| error.to_string())
 }

@@ -279,11 +279,11 @@ fn rules_lists_every_builtin_rule() {
 fn binary_input_fails_closed() {
     let dir = tempdir();
     let blob = dir.join("blob.bin");
-    std::fs::write(&blob, [0xFFu8, 0xFE, 0x00, 0x9F, 0x80]).unwrap();
+    std::fs::write(&blob, b"\x7FELF\x02\x01\x01\0\0\0\0\0\x03\0>\0").unwrap();
     let output = vigie(&["scan", "--format", "json", blob.to_str().unwrap()], None);
     assert_eq!(output.status.code(), Some(2));
     let report = &json_lines(&output)[0];
-    assert_eq!(report["status"], "partial");
+    assert_eq!(report["status"], "unscannable");
     assert_eq!(report["problems"][0]["code"], "unsupported");
 }
 

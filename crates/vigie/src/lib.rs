@@ -26,8 +26,10 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod budget;
 mod data;
 pub mod error;
+pub mod extract;
 pub mod matcher;
 pub mod normalize;
 pub mod policy;

@@ -23,8 +23,15 @@
 //! "tlp.clear" = "allow"
 //!
 //! [limits]
-//! max_text_bytes = 67108864
+//! max_text_bytes = 67108864        # text scanned per input
 //! max_findings = 10000
+//! max_input_bytes = 268435456      # attachments larger than this: unscannable
+//! max_inflated_bytes = 536870912   # all that archives and streams inflate to
+//! max_entry_bytes = 134217728      # one archive entry or stream
+//! max_inflation_ratio = 200        # inflated / compressed, per entry
+//! max_entries = 10000              # archive entries read
+//! max_depth = 5                    # containers inside containers
+//! max_milliseconds = 30000         # wall-clock time per scan
 //!
 //! # Named scopes (a room, a channel) override any of the keys above.
 //! [scopes."!dr-room:example.org"]
@@ -49,6 +56,22 @@ pub struct Limits {
     /// Most findings reported for one input; past it the scan stops and the
     /// report is `partial` with a `limit` problem.
     pub max_findings: usize,
+    /// Largest input accepted at all (bytes); a larger one is `unscannable`.
+    pub max_input_bytes: u64,
+    /// Bytes that extraction may produce in all, archives and compressed
+    /// streams included.
+    pub max_inflated_bytes: u64,
+    /// Bytes one archive entry or stream may inflate to.
+    pub max_entry_bytes: u64,
+    /// Largest ratio of inflated to compressed size an archive entry may
+    /// have.
+    pub max_inflation_ratio: u64,
+    /// Archive entries read in all.
+    pub max_entries: u64,
+    /// How deep containers may nest (a zip in a zip is depth 2).
+    pub max_depth: u32,
+    /// Wall-clock time one scan may take, in milliseconds.
+    pub max_milliseconds: u64,
 }
 
 impl Default for Limits {
@@ -56,6 +79,13 @@ impl Default for Limits {
         Limits {
             max_text_bytes: 64 << 20,
             max_findings: 10_000,
+            max_input_bytes: 256 << 20,
+            max_inflated_bytes: 512 << 20,
+            max_entry_bytes: 128 << 20,
+            max_inflation_ratio: 200,
+            max_entries: 10_000,
+            max_depth: 5,
+            max_milliseconds: 30_000,
         }
     }
 }
@@ -134,6 +164,13 @@ struct KindOverrides {
 struct LimitOverrides {
     max_text_bytes: Option<usize>,
     max_findings: Option<usize>,
+    max_input_bytes: Option<u64>,
+    max_inflated_bytes: Option<u64>,
+    max_entry_bytes: Option<u64>,
+    max_inflation_ratio: Option<u64>,
+    max_entries: Option<u64>,
+    max_depth: Option<u32>,
+    max_milliseconds: Option<u64>,
 }
 
 impl Policy {
@@ -255,6 +292,27 @@ impl Policy {
             }
             self.limits.max_findings = max_findings;
         }
+        let l = &o.limits;
+        for (name, value) in [
+            ("max_input_bytes", l.max_input_bytes),
+            ("max_inflated_bytes", l.max_inflated_bytes),
+            ("max_entry_bytes", l.max_entry_bytes),
+            ("max_inflation_ratio", l.max_inflation_ratio),
+            ("max_entries", l.max_entries),
+            ("max_milliseconds", l.max_milliseconds),
+            ("max_depth", l.max_depth.map(u64::from)),
+        ] {
+            if value == Some(0) {
+                return Err(format!("limits.{name} must be at least 1"));
+            }
+        }
+        set(&mut self.limits.max_input_bytes, l.max_input_bytes);
+        set(&mut self.limits.max_inflated_bytes, l.max_inflated_bytes);
+        set(&mut self.limits.max_entry_bytes, l.max_entry_bytes);
+        set(&mut self.limits.max_inflation_ratio, l.max_inflation_ratio);
+        set(&mut self.limits.max_entries, l.max_entries);
+        set(&mut self.limits.max_depth, l.max_depth);
+        set(&mut self.limits.max_milliseconds, l.max_milliseconds);
         set(&mut self.min_confidence, o.min_confidence);
         set(&mut self.unscannable, o.unscannable);
         set(&mut self.caveat, o.caveat);

@@ -3,7 +3,10 @@
 use std::cell::RefCell;
 
 use crate::data::{DataFinder, Job};
+use std::io::Read;
+
 use crate::error::Error;
+use crate::extract;
 use crate::matcher::{Candidate, GateHit, Matcher};
 use crate::normalize::Normalized;
 use crate::policy::Policy;
@@ -198,48 +201,70 @@ impl Scanner {
         }
     }
 
-    /// Scans content given as bytes. Until the extractors land (PDF, Office,
-    /// archives), the bytes are read as UTF-8 text (a byte-order mark is
-    /// skipped); bytes that are not valid UTF-8 are read with replacement
-    /// characters and the report is `partial` with an `unsupported` problem,
-    /// so that the default policy fails closed. `name_hint` is for messages
-    /// only: the content decides, never the name.
+    /// Scans an attachment given as bytes. Its format comes from its content
+    /// (see [`crate::extract`]): text in UTF-8, UTF-16 or Windows-1252, HTML,
+    /// XML, RTF, e-mail, zip archives, Office Open XML and OpenDocument
+    /// files. What cannot be read (a PDF until its extractor lands, an image
+    /// without OCR, an unknown binary, an encrypted entry, a tripped limit)
+    /// is a problem, and the report is `partial` or `unscannable`, so that
+    /// the default policy fails closed. `name_hint` names the input in
+    /// locations and messages only: the content decides, never the name.
     pub fn scan_bytes(&self, bytes: &[u8], name_hint: Option<&str>) -> Report {
         self.scan_bytes_under(bytes, name_hint, &self.policy)
     }
 
     fn scan_bytes_under(&self, bytes: &[u8], name_hint: Option<&str>, policy: &Policy) -> Report {
-        const BOM: &[u8] = b"\xEF\xBB\xBF";
-        if let Some(text) = bytes
-            .strip_prefix(BOM)
-            .and_then(|rest| std::str::from_utf8(rest).ok())
-        {
-            // Offsets stay offsets into the bytes given, BOM included.
-            let mut report = self.scan_segments_under(&[TextSegment::body(text)], policy);
-            for finding in &mut report.findings {
-                finding.location.start += BOM.len();
-                finding.location.end += BOM.len();
-            }
-            return report;
+        let extraction = extract::extract(bytes, name_hint, &policy.limits);
+        let segments: Vec<TextSegment<'_>> = extraction
+            .segments
+            .iter()
+            .map(|segment| TextSegment {
+                text: &segment.text,
+                part: segment.part,
+                page: segment.page,
+                path: &segment.path,
+            })
+            .collect();
+        let mut report = self.scan_segments_under(&segments, policy);
+        if !extraction.problems.is_empty() {
+            report.problems.splice(0..0, extraction.problems);
+            report.status = if extraction.segments.is_empty() {
+                Status::Unscannable
+            } else {
+                Status::Partial
+            };
+            report.verdict = policy.verdict(&report.findings, report.status);
         }
-        match std::str::from_utf8(bytes) {
-            Ok(text) => self.scan_segments_under(&[TextSegment::body(text)], policy),
-            Err(invalid) => {
-                let text = String::from_utf8_lossy(bytes);
-                let mut report = self.scan_segments_under(&[TextSegment::body(&text)], policy);
-                let name = name_hint.map(|n| format!("{n}: ")).unwrap_or_default();
-                report.problems.push(Problem {
-                    code: ProblemCode::Unsupported,
-                    message: format!(
-                        "{name}not UTF-8 text (invalid byte at offset {}); read with replacement characters",
-                        invalid.valid_up_to()
-                    ),
-                });
-                report.status = Status::Partial;
-                report.verdict = policy.verdict(&report.findings, report.status);
-                report
-            }
-        }
+        report
+    }
+
+    /// Reads everything from `reader` (at most `limits.max_input_bytes`) and
+    /// scans it (see [`Scanner::scan_bytes`]). Fails only when reading
+    /// fails.
+    pub fn scan_reader(
+        &self,
+        reader: impl std::io::Read,
+        name_hint: Option<&str>,
+    ) -> Result<Report, Error> {
+        self.scan_reader_under(reader, name_hint, &self.policy)
+    }
+
+    fn scan_reader_under(
+        &self,
+        reader: impl std::io::Read,
+        name_hint: Option<&str>,
+        policy: &Policy,
+    ) -> Result<Report, Error> {
+        let mut bytes = Vec::new();
+        let limit = policy.limits.max_input_bytes;
+        reader
+            .take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|source| Error::Io {
+                path: name_hint.unwrap_or("<reader>").into(),
+                source,
+            })?;
+        Ok(self.scan_bytes_under(&bytes, name_hint, policy))
     }
 
     /// Reads a file and scans its bytes (see [`Scanner::scan_bytes`]). Fails
@@ -249,10 +274,17 @@ impl Scanner {
     }
 
     fn scan_file_under(&self, path: &std::path::Path, policy: &Policy) -> Result<Report, Error> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        let io_error = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let file = std::fs::File::open(path).map_err(io_error)?;
+        let mut bytes = Vec::new();
+        // Read one byte more than the limit, so that extraction sees the file
+        // is too large without the whole of it in memory.
+        std::io::Read::take(file, policy.limits.max_input_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io_error)?;
         let name = path.display().to_string();
         Ok(self
             .scan_bytes_under(&bytes, Some(&name), policy)
@@ -433,6 +465,16 @@ impl ScopedScanner<'_> {
         self.scanner.scan_file_under(path.as_ref(), &self.policy)
     }
 
+    /// See [`Scanner::scan_reader`].
+    pub fn scan_reader(
+        &self,
+        reader: impl std::io::Read,
+        name_hint: Option<&str>,
+    ) -> Result<Report, Error> {
+        self.scanner
+            .scan_reader_under(reader, name_hint, &self.policy)
+    }
+
     /// See [`Scanner::scan_segments`].
     pub fn scan_segments(&self, segments: &[TextSegment<'_>]) -> Report {
         self.scanner.scan_segments_under(segments, &self.policy)
@@ -522,23 +564,56 @@ mod tests {
     }
 
     #[test]
-    fn bytes_that_are_not_text_fail_closed() {
+    fn binary_content_fails_closed() {
         let scanner = Scanner::new();
-        let report = scanner.scan_bytes(b"\xFF\xFEclean? \x00\x9F", Some("blob.bin"));
-        assert_eq!(report.status, Status::Partial);
+        let report =
+            scanner.scan_bytes(b"\x7FELF\x02\x01\x01\0\0\0\0\0\x03\0>\0", Some("blob.bin"));
+        assert_eq!(report.status, Status::Unscannable);
         assert_eq!(report.problems[0].code, ProblemCode::Unsupported);
         assert!(
-            report.problems[0]
-                .message
-                .starts_with("blob.bin: not UTF-8")
+            report.problems[0].message.starts_with("blob.bin: binary"),
+            "{:?}",
+            report.problems
         );
         assert_eq!(report.verdict, Verdict::Block);
+    }
+
+    #[test]
+    fn text_in_any_usual_encoding_is_read() {
+        let scanner = Scanner::new();
         let bom = scanner.scan_bytes(b"\xEF\xBB\xBFTLP:RED", None);
         assert_eq!(bom.status, Status::Complete);
         assert_eq!(
             bom.findings[0].location.start..bom.findings[0].location.end,
-            3..10
+            3..10,
+            "offsets count the BOM"
         );
+        let cp1252 = scanner.scan_bytes(
+            b"Archive class\xE9e CONFIDENTIEL D\xC9FENSE en 1998.",
+            Some("vieux.txt"),
+        );
+        assert_eq!(cp1252.findings[0].rule, "fr.confidentiel-defense");
+        assert_eq!(cp1252.findings[0].location.path, ["vieux.txt"]);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Mention : DR".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(
+            scanner.scan_bytes(&utf16, None).findings[0].rule,
+            "fr.diffusion-restreinte"
+        );
+    }
+
+    #[test]
+    fn inputs_over_the_size_limit_are_unscannable() {
+        let policy = Policy::from_toml("[limits]\nmax_input_bytes = 10", "t").unwrap();
+        let scanner = Scanner::builder().policy(policy).build().unwrap();
+        let report = scanner
+            .scan_reader(&b"DIFFUSION RESTREINTE, but too long"[..], Some("x"))
+            .unwrap();
+        assert_eq!(report.status, Status::Unscannable);
+        assert_eq!(report.problems[0].code, ProblemCode::Limit);
+        assert_eq!(report.verdict, Verdict::Block);
     }
 
     #[test]

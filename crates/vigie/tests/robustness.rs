@@ -57,9 +57,13 @@ proptest! {
     #[test]
     fn any_bytes_give_a_report(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let report = SCANNER.scan_bytes(&bytes, None);
-        if std::str::from_utf8(&bytes).is_err() {
-            prop_assert_eq!(report.status, Status::Partial);
+        // Whatever could not be read is said, and then the verdict fails
+        // closed.
+        if report.status != Status::Complete {
+            prop_assert!(!report.problems.is_empty());
+            prop_assert_eq!(report.verdict, vigie::Verdict::Block);
         }
+        prop_assert!(serde_json::from_str::<serde_json::Value>(&report.to_json()).is_ok());
     }
 
     #[test]

@@ -1,0 +1,152 @@
+//! Extraction: turns the bytes of an attachment into text segments, each
+//! with its location (part, page, chain of containers). Extractors know file
+//! formats and nothing about rules; containers hand what they hold back to
+//! [`Extractor::dispatch`], under one [`Budget`].
+//!
+//! What is not yet read (PDF, images without OCR, unknown binaries) is
+//! reported as a problem, so that the default policy fails closed.
+
+mod mail;
+mod office;
+pub mod sniff;
+pub mod text;
+mod zip;
+
+use crate::budget::{Budget, Exceeded};
+use crate::policy::Limits;
+use crate::report::{Part, Problem, ProblemCode};
+use sniff::Format;
+
+/// A piece of extracted text and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    /// The text.
+    pub text: String,
+    /// Which part of the document.
+    pub part: Part,
+    /// The page, from 1, where the format has pages.
+    pub page: Option<u32>,
+    /// The chain of containers (`dossier.zip`, `annexes/note.docx`).
+    pub path: Vec<String>,
+}
+
+/// What extraction produced: segments, and what could not be read.
+#[derive(Debug, Default)]
+pub struct Extraction {
+    /// The text, in document order.
+    pub segments: Vec<Segment>,
+    /// What could not be read, and why.
+    pub problems: Vec<Problem>,
+}
+
+/// Extracts the text of `bytes`. `name` is the input's name, used only in
+/// locations and messages: the content decides the format.
+pub fn extract(bytes: &[u8], name: Option<&str>, limits: &Limits) -> Extraction {
+    let mut extractor = Extractor {
+        budget: Budget::new(*limits),
+        out: Extraction::default(),
+    };
+    if bytes.len() as u64 > limits.max_input_bytes {
+        extractor.problem(
+            ProblemCode::Limit,
+            format!(
+                "input of {} bytes is larger than the limit of {} bytes",
+                bytes.len(),
+                limits.max_input_bytes
+            ),
+        );
+        return extractor.out;
+    }
+    let path: Vec<String> = name.map(|n| vec![n.to_string()]).unwrap_or_default();
+    extractor.dispatch(bytes, &path, 1);
+    extractor.out
+}
+
+/// The state of one extraction: its budget and its output.
+pub(crate) struct Extractor {
+    budget: Budget,
+    out: Extraction,
+}
+
+impl Extractor {
+    /// Extracts `bytes`, found at `path`, `depth` containers deep.
+    pub(crate) fn dispatch(&mut self, bytes: &[u8], path: &[String], depth: u32) {
+        if let Err(Exceeded(message)) = self.budget.depth(depth).and_then(|()| self.budget.time()) {
+            self.problem(ProblemCode::Limit, located(path, &message));
+            return;
+        }
+        match sniff::format(bytes) {
+            Format::Zip => zip::extract(self, bytes, path, depth),
+            Format::Email => mail::extract(self, bytes, path, depth),
+            Format::Html => self.push(
+                text::html_to_text(&text::decode(bytes)),
+                Part::Body,
+                None,
+                path,
+            ),
+            Format::Xml => self.push(
+                text::xml_to_text(&text::decode(bytes)),
+                Part::Body,
+                None,
+                path,
+            ),
+            Format::Rtf => self.push(text::rtf_to_text(bytes), Part::Body, None, path),
+            Format::Text => self.push(text::decode(bytes), Part::Body, None, path),
+            Format::Pdf => self.problem(
+                ProblemCode::Unsupported,
+                located(path, "PDF: text extraction is not available yet"),
+            ),
+            Format::Image => self.problem(
+                ProblemCode::OcrUnavailable,
+                located(path, "image: no OCR engine is available to read it"),
+            ),
+            Format::Binary => self.problem(
+                ProblemCode::Unsupported,
+                located(path, "binary content of an unknown format"),
+            ),
+        }
+    }
+
+    /// Adds a segment of text (empty ones are dropped).
+    pub(crate) fn push(&mut self, text: String, part: Part, page: Option<u32>, path: &[String]) {
+        if text.trim().is_empty() {
+            return;
+        }
+        self.out.segments.push(Segment {
+            text,
+            part,
+            page,
+            path: path.to_vec(),
+        });
+    }
+
+    /// Records a problem.
+    pub(crate) fn problem(&mut self, code: ProblemCode, message: String) {
+        // The same trouble in a thousand entries is one problem.
+        if self.out.problems.len() >= 100 {
+            return;
+        }
+        self.out.problems.push(Problem { code, message });
+    }
+
+    /// The budget.
+    pub(crate) fn budget(&mut self) -> &mut Budget {
+        &mut self.budget
+    }
+}
+
+/// A message prefixed with where it happened.
+pub(crate) fn located(path: &[String], message: &str) -> String {
+    if path.is_empty() {
+        message.to_string()
+    } else {
+        format!("{}: {message}", path.join("/"))
+    }
+}
+
+/// `path` with one more step.
+pub(crate) fn child(path: &[String], name: &str) -> Vec<String> {
+    let mut path = path.to_vec();
+    path.push(name.to_string());
+    path
+}

@@ -1,0 +1,139 @@
+//! What a run of bytes is, from its content: magic bytes and container
+//! structure, never a file name.
+
+/// The formats vigie tells apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// PDF (`%PDF-` in the first kilobyte).
+    Pdf,
+    /// A zip archive; Office Open XML and OpenDocument files are zips too,
+    /// told apart by their entries.
+    Zip,
+    /// Rich Text Format.
+    Rtf,
+    /// An HTML document.
+    Html,
+    /// An XML document.
+    Xml,
+    /// An e-mail message (RFC 5322 headers).
+    Email,
+    /// A PNG, JPEG, GIF, TIFF, WebP or BMP image.
+    Image,
+    /// Plain text in some encoding.
+    Text,
+    /// Anything else.
+    Binary,
+}
+
+/// Tells the format of `bytes`.
+pub fn format(bytes: &[u8]) -> Format {
+    let head = &bytes[..bytes.len().min(1024)];
+    if memchr::memmem::find(head, b"%PDF-").is_some() {
+        return Format::Pdf;
+    }
+    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+        return Format::Zip;
+    }
+    if bytes.starts_with(b"{\\rtf") {
+        return Format::Rtf;
+    }
+    if is_image(bytes) {
+        return Format::Image;
+    }
+    let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+    if !utf16 && !super::text::looks_like_text(bytes) {
+        return Format::Binary;
+    }
+    if utf16 {
+        return Format::Text;
+    }
+    let start = String::from_utf8_lossy(&head[..head.len().min(512)])
+        .trim_start_matches('\u{FEFF}')
+        .trim_start()
+        .to_ascii_lowercase();
+    if start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+        || (start.starts_with('<') && start.contains("<body"))
+    {
+        return Format::Html;
+    }
+    if start.starts_with("<?xml") {
+        return if start.contains("<html") {
+            Format::Html
+        } else {
+            Format::Xml
+        };
+    }
+    if is_email(&start) {
+        return Format::Email;
+    }
+    Format::Text
+}
+
+fn is_image(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\x89PNG\r\n\x1a\n")
+        || bytes.starts_with(b"\xFF\xD8\xFF")
+        || bytes.starts_with(b"GIF87a")
+        || bytes.starts_with(b"GIF89a")
+        || bytes.starts_with(b"II*\0")
+        || bytes.starts_with(b"MM\0*")
+        || (bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP"))
+        || bytes.starts_with(b"BM") && bytes.len() > 26 && bytes[6..10] == [0, 0, 0, 0]
+}
+
+/// An e-mail starts with header lines, among them one that only a message
+/// has.
+fn is_email(start: &str) -> bool {
+    let mut headers = 0;
+    let mut telling = false;
+    for line in start.lines().take(12) {
+        if line.is_empty() {
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            continue;
+        }
+        let Some((name, _)) = line.split_once(':') else {
+            return false;
+        };
+        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+            return false;
+        }
+        headers += 1;
+        telling |= matches!(
+            name,
+            "from" | "received" | "mime-version" | "message-id" | "return-path" | "delivered-to"
+        );
+    }
+    headers >= 2 && telling
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_come_from_content() {
+        assert_eq!(format(b"%PDF-1.7\n..."), Format::Pdf);
+        assert_eq!(format(b"PK\x03\x04\x14\0"), Format::Zip);
+        assert_eq!(format(br"{\rtf1\ansi hello}"), Format::Rtf);
+        assert_eq!(format(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Format::Image);
+        assert_eq!(format(b"\xFF\xD8\xFF\xE0\0\x10JFIF"), Format::Image);
+        assert_eq!(
+            format(b"<!DOCTYPE html><html><body>x</body></html>"),
+            Format::Html
+        );
+        assert_eq!(
+            format(b"<?xml version=\"1.0\"?><note>x</note>"),
+            Format::Xml
+        );
+        assert_eq!(
+            format(b"From: a@example.fr\r\nTo: b@example.fr\r\nSubject: x\r\n\r\nbody"),
+            Format::Email
+        );
+        assert_eq!(format(b"Subject: not a mail\nbut a note"), Format::Text);
+        assert_eq!(format("Bonjour à tous".as_bytes()), Format::Text);
+        assert_eq!(format(b"\xFF\xFEB\0o\0n\0"), Format::Text);
+        assert_eq!(format(b"\x7FELF\x02\x01\x01\0\0\0\0\0"), Format::Binary);
+    }
+}

@@ -1,7 +1,7 @@
 //! Extraction: turns the bytes of an attachment into text segments, each
 //! with its location (part, page, chain of containers). Extractors know file
 //! formats and nothing about rules; containers hand what they hold back to
-//! [`Extractor::dispatch`], under one [`Budget`].
+//! the dispatcher (`Extractor::dispatch`), under one [`Budget`].
 //!
 //! What is not yet read (PDF, images without OCR, unknown binaries) is
 //! reported as a problem, so that the default policy fails closed.

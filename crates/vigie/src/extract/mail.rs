@@ -1,7 +1,8 @@
-//! E-mail messages (RFC 5322 with MIME): headers that carry text (subject,
-//! sender and recipients) as metadata, text and HTML bodies decoded from
-//! base64 or quoted-printable, attachments and attached messages handed back
-//! to the dispatcher.
+//! E-mail messages (RFC 5322 with MIME): the subject as metadata (the
+//! addresses of the sender and recipients are not scanned: every message has
+//! them, and they would make every forwarded e-mail personal data), text and
+//! HTML bodies decoded from base64 or quoted-printable, attachments and
+//! attached messages handed back to the dispatcher.
 
 use mailparse::{DispositionType, ParsedMail};
 
@@ -23,20 +24,11 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
             return;
         }
     };
-    let mut headers = String::new();
     for header in &message.headers {
-        let key = header.get_key();
-        if ["Subject", "From", "To", "Cc", "Reply-To"]
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(&key))
-        {
-            headers.push_str(&key);
-            headers.push_str(": ");
-            headers.push_str(&header.get_value());
-            headers.push('\n');
+        if header.get_key().eq_ignore_ascii_case("Subject") {
+            ex.push(header.get_value(), Part::Metadata, None, path);
         }
     }
-    ex.push(headers, Part::Metadata, None, path);
     let mut attachment = 0;
     part(ex, &message, path, depth, 0, &mut attachment);
 }

@@ -443,7 +443,10 @@ fn custom_properties(xml: &[u8]) -> Result<(String, Vec<String>), String> {
                 let value = text.xml10_content();
                 if let Some(name) = &property {
                     if name.starts_with("MSIP_Label_") && name.ends_with("_Name") {
+                        // Reported once, as the label it is.
                         labels.push(value.to_string());
+                        buffer.clear();
+                        continue;
                     }
                     metadata.push_str(name);
                     metadata.push_str(": ");
@@ -516,6 +519,10 @@ mod tests {
         let (metadata, labels) = custom_properties(xml).unwrap();
         assert_eq!(labels, ["Diffusion Restreinte"]);
         assert!(metadata.contains("MSIP_Label_0b1c2d3e_Enabled: true"));
+        assert!(
+            !metadata.contains("Diffusion Restreinte"),
+            "the label is not metadata too"
+        );
     }
 
     #[test]

@@ -68,6 +68,10 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
             confidence
         };
         let mut place = format!("bytes {}..{}", finding.location.start, finding.location.end);
+        if finding.location.part != vigie::Part::Body {
+            let part = serde_json::to_value(finding.location.part).expect("parts serialise");
+            place = format!("{}, {place}", part.as_str().unwrap_or_default());
+        }
         if let Some(page) = finding.location.page {
             place = format!("page {page}, {place}");
         }

@@ -89,6 +89,26 @@ fn bench_scan(c: &mut Criterion) {
     group.finish();
 
     c.bench_function("scanner_build", |b| b.iter(Scanner::new));
+
+    // Attachments: extraction and scanning together.
+    let documents =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/documents");
+    let mut group = c.benchmark_group("scan_bytes");
+    for name in [
+        "header-only.docx",
+        "print-header.xlsx",
+        "footer.odt",
+        "dossier.zip",
+        "message.eml",
+        "page.html",
+    ] {
+        let bytes = std::fs::read(documents.join(name)).expect("fixtures are generated");
+        group.throughput(Throughput::Bytes(bytes.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| scanner.scan_bytes(black_box(&bytes), None))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench_scan);

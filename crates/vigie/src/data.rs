@@ -74,13 +74,16 @@ impl DataFinder {
         finder
     }
 
-    /// Appends to `out` the data findings of `text`, given the keywords the
-    /// matcher found in it; `jobs` is a scratch buffer. Stops once `out`
-    /// holds `limit` findings, and returns false then.
+    /// Appends to `out` the data findings opened by what starts in `range`
+    /// of `text`: the keywords the matcher found there (`gates`), its digit
+    /// runs and its `@`s. `jobs` is a scratch buffer. Stops once `out` holds
+    /// `limit` findings, and returns false then.
+    #[allow(clippy::too_many_arguments)]
     pub fn find(
         &self,
         rules: &RuleSet,
         text: &str,
+        range: std::ops::Range<usize>,
         gates: &[GateHit],
         jobs: &mut Vec<Job>,
         out: &mut Vec<Qualified>,
@@ -101,7 +104,9 @@ impl DataFinder {
             ));
         }
         if !self.digit_patterns.is_empty() {
-            for run in DigitRuns::new(text.as_bytes()).filter(|run| run.digits >= self.min_digits) {
+            let runs = DigitRuns::new(text.as_bytes(), range.start)
+                .take_while(|run| run.start < range.end);
+            for run in runs.filter(|run| run.digits >= self.min_digits) {
                 for &(pattern, min_digits) in &self.digit_patterns {
                     if run.digits >= min_digits {
                         let start = run.start.saturating_sub(WINDOW_BEFORE / 2);
@@ -111,7 +116,9 @@ impl DataFinder {
             }
         }
         if !self.at_sign_patterns.is_empty() {
-            for at in memchr::memchr_iter(b'@', text.as_bytes()) {
+            for at in
+                memchr::memchr_iter(b'@', &text.as_bytes()[range.clone()]).map(|i| range.start + i)
+            {
                 for &pattern in &self.at_sign_patterns {
                     jobs.push(job(
                         text,
@@ -373,8 +380,18 @@ struct DigitRuns<'a> {
 }
 
 impl<'a> DigitRuns<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        DigitRuns { bytes, at: 0 }
+    /// The runs that start at or after `from`.
+    fn new(bytes: &'a [u8], from: usize) -> Self {
+        // A run that began before `from` is not cut in two: skip its end.
+        let mut at = from;
+        while at > 0
+            && at < bytes.len()
+            && bytes[at].is_ascii_digit()
+            && bytes[at - 1].is_ascii_digit()
+        {
+            at += 1;
+        }
+        DigitRuns { bytes, at }
     }
 }
 
@@ -409,7 +426,9 @@ mod tests {
     #[test]
     fn digit_runs_tolerate_short_gaps() {
         let text = b"tel 06 12 34 56 78, code 12AB34567, year 2026";
-        let runs: Vec<(usize, usize)> = DigitRuns::new(text).map(|r| (r.digits, r.start)).collect();
+        let runs: Vec<(usize, usize)> = DigitRuns::new(text, 0)
+            .map(|r| (r.digits, r.start))
+            .collect();
         assert_eq!(runs, [(10, 4), (7, 25), (4, 41)]);
     }
 

@@ -17,11 +17,13 @@ const MAX_MARK_BYTES: usize = 96;
 
 const REASON: &str = "CAPCO portion mark";
 
-/// Appends the level and the caveats of every portion mark in `text`.
-pub fn find(rules: &RuleSet, text: &str, out: &mut Vec<Qualified>) {
+/// Appends the level and the caveats of every portion mark of `text` whose
+/// `//` starts in `range`.
+pub fn find(rules: &RuleSet, text: &str, range: std::ops::Range<usize>, out: &mut Vec<Qualified>) {
     let bytes = text.as_bytes();
     let mut resume = 0;
-    for slashes in memmem::find_iter(bytes, b"//") {
+    let searched = &bytes[range.start..(range.end + 1).min(bytes.len())];
+    for slashes in memmem::find_iter(searched, b"//").map(|i| range.start + i) {
         if slashes < resume {
             continue;
         }
@@ -110,7 +112,7 @@ mod tests {
     fn marks(text: &str) -> Vec<(String, String)> {
         let rules = RuleSet::builtin();
         let mut out = Vec::new();
-        find(&rules, text, &mut out);
+        find(&rules, text, 0..text.len(), &mut out);
         out.iter()
             .map(|q| {
                 (

@@ -369,7 +369,7 @@ impl Scanner {
                 let chunk_end = cut_point(text, chunk_start + WINDOW_BYTES);
                 normalized.rebuild(&text[window_start..chunk_end]);
                 candidates.clear();
-                let gates_before = gates.len();
+                gates.clear();
                 self.matcher.find(
                     &text[window_start..chunk_end],
                     normalized,
@@ -380,28 +380,28 @@ impl Scanner {
                 // What starts in the overlap was seen by the window before,
                 // unless it runs past that window's end.
                 candidates.retain(|c| c.start >= chunk_start || c.end > chunk_start);
-                let mut kept = gates_before;
-                for i in gates_before..gates.len() {
-                    if gates[i].at >= chunk_start {
-                        gates[kept] = gates[i];
-                        kept += 1;
-                    }
-                }
-                gates.truncate(kept);
+                gates.retain(|g| g.at >= chunk_start);
                 candidates.sort_unstable_by_key(|c| (c.start, c.end));
                 qualify::qualify(&self.rules, &self.matcher, &context, candidates, qualified);
-                if qualified.len() >= max_findings {
+                // Portion marks and data are read chunk by chunk too, so that
+                // nothing they collect grows with the text.
+                let chunk = chunk_start..chunk_end;
+                portion::find(&self.rules, text, chunk.clone(), qualified);
+                let data_complete = self.data.find(
+                    &self.rules,
+                    text,
+                    chunk,
+                    gates,
+                    jobs,
+                    qualified,
+                    max_findings,
+                );
+                if !data_complete || qualified.len() >= max_findings {
                     complete = false;
                     break;
                 }
                 window_start = overlap_start(text, chunk_end);
                 chunk_start = chunk_end;
-            }
-            if complete {
-                portion::find(&self.rules, text, qualified);
-                complete = self
-                    .data
-                    .find(&self.rules, text, gates, jobs, qualified, max_findings);
             }
             qualify::keep_outermost(qualified);
             if qualified.len() > max_findings {

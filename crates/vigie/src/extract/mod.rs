@@ -3,11 +3,13 @@
 //! formats and nothing about rules; containers hand what they hold back to
 //! the dispatcher (`Extractor::dispatch`), under one [`Budget`].
 //!
-//! What is not yet read (PDF, images without OCR, unknown binaries) is
-//! reported as a problem, so that the default policy fails closed.
+//! What is not read (images without OCR, unknown binaries, encrypted or
+//! damaged parts) is reported as a problem, so that the default policy fails
+//! closed.
 
 mod mail;
 mod office;
+mod pdf;
 pub mod sniff;
 pub mod text;
 mod zip;
@@ -92,10 +94,7 @@ impl Extractor {
             ),
             Format::Rtf => self.push(text::rtf_to_text(bytes), Part::Body, None, path),
             Format::Text => self.push(text::decode(bytes), Part::Body, None, path),
-            Format::Pdf => self.problem(
-                ProblemCode::Unsupported,
-                located(path, "PDF: text extraction is not available yet"),
-            ),
+            Format::Pdf => pdf::extract(self, bytes, path),
             Format::Image => self.problem(
                 ProblemCode::OcrUnavailable,
                 located(path, "image: no OCR engine is available to read it"),

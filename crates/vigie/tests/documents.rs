@@ -112,3 +112,44 @@ fn findings_in_documents_point_into_their_segment_text() {
         "DIFFUSION RESTREINTE".len()
     );
 }
+
+#[test]
+fn documents_written_by_libreoffice_and_qpdf_get_their_expected_reports() {
+    let expected: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixtures().join("documents-produced-expected.json")).unwrap(),
+    )
+    .unwrap();
+    let scanner = Scanner::new();
+    let mut failures = Vec::new();
+    let expected = expected.as_object().unwrap();
+    assert!(expected.len() >= 15, "the corpus holds {} documents", expected.len());
+    for (name, want) in expected {
+        let report = scanner.scan_file(fixtures().join("documents/produced").join(name)).unwrap();
+        // Rule, part and page of each finding at medium or high confidence;
+        // the page only where the entry names one.
+        let wanted = want["findings"].as_array().unwrap();
+        let findings: Vec<Value> = report
+            .findings
+            .iter()
+            .filter(|f| f.confidence >= Confidence::Medium)
+            .enumerate()
+            .map(|(i, f)| {
+                let page_named = wanted.get(i).is_some_and(|w| !w[2].is_null());
+                let page = if page_named { serde_json::json!(f.location.page) } else { Value::Null };
+                serde_json::json!([f.rule, f.location.part, page])
+            })
+            .collect();
+        let problems: Vec<Value> = report.problems.iter().map(|p| serde_json::to_value(p.code).unwrap()).collect();
+        let same = report.verdict.to_string() == want["verdict"]
+            && report.status.to_string() == want["status"]
+            && Value::Array(findings.clone()) == want["findings"]
+            && Value::Array(problems.clone()) == want["problems"];
+        if !same {
+            failures.push(format!(
+                "{name}: expected {want}\n    found verdict {} status {} findings {findings:?} problems {:?}",
+                report.verdict, report.status, report.problems
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} documents differ:\n{}", failures.len(), failures.join("\n"));
+}

@@ -109,6 +109,19 @@ fn bench_scan(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // Pages per second: the 200-page documents LibreOffice made.
+    let mut group = c.benchmark_group("pages");
+    group.sample_size(20);
+    for name in ["long.pdf", "long.docx"] {
+        let bytes =
+            std::fs::read(documents.join("produced").join(name)).expect("fixtures are committed");
+        group.throughput(Throughput::Elements(200));
+        group.bench_function(name, |b| {
+            b.iter(|| scanner.scan_bytes(black_box(&bytes), None))
+        });
+    }
+    group.finish();
 }
 
 criterion_group!(benches, bench_scan);

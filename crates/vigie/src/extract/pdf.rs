@@ -88,7 +88,24 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
         );
         return;
     }
+    let mut seen = HashSet::new();
+    let mut repeated = false;
     for (&number, &page) in &pages {
+        // A page tree that lists a page twice (or itself) is damaged; each
+        // page is read once.
+        if !seen.insert(page) {
+            if !repeated {
+                ex.problem(
+                    ProblemCode::Corrupt,
+                    located(
+                        path,
+                        "PDF page tree lists a page more than once (a reference cycle?)",
+                    ),
+                );
+                repeated = true;
+            }
+            continue;
+        }
         if let Err(exceeded) = ex.budget().time() {
             ex.problem(ProblemCode::Limit, located(path, &exceeded.0));
             return;

@@ -186,8 +186,31 @@ impl Policy {
             origin: origin.to_string(),
             message,
         };
-        let mut file: Overrides =
+        let file: Overrides =
             toml::from_str(source).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        Self::from_overrides(file, origin)
+    }
+
+    /// Reads a policy from JSON text with the same keys as the TOML form
+    /// (what the Python binding sends for a policy given as a `dict`).
+    ///
+    /// ```
+    /// let policy = vigie::Policy::from_json(r#"{"ceiling": 2, "kinds": {"pii": "allow"}}"#, "<dict>").unwrap();
+    /// assert_eq!(policy.ceiling, 2);
+    /// ```
+    pub fn from_json(source: &str, origin: &str) -> Result<Self, Error> {
+        let file: Overrides = serde_json::from_str(source).map_err(|e| Error::Policy {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })?;
+        Self::from_overrides(file, origin)
+    }
+
+    fn from_overrides(mut file: Overrides, origin: &str) -> Result<Self, Error> {
+        let invalid = |message: String| Error::Policy {
+            origin: origin.to_string(),
+            message,
+        };
         let scopes = std::mem::take(&mut file.scopes);
         let mut policy = Policy::default();
         policy.apply(&file).map_err(invalid)?;

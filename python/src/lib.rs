@@ -1,0 +1,357 @@
+//! The `vigie._vigie` extension module: a thin layer over the `vigie` crate.
+//! It converts types and errors and releases the GIL for every scan; it holds
+//! no scanning logic.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+
+create_exception!(
+    _vigie,
+    VigieError,
+    PyException,
+    "Base class of vigie's errors."
+);
+create_exception!(_vigie, PolicyError, VigieError, "A policy is not valid.");
+create_exception!(_vigie, RulesError, VigieError, "A rule pack is not valid.");
+create_exception!(_vigie, ScanIOError, VigieError, "A file could not be read.");
+
+/// Turns the library's error into the matching Python exception.
+fn to_py(error: vigie::Error) -> PyErr {
+    let message = error.to_string();
+    match error {
+        vigie::Error::Policy { .. } => PolicyError::new_err(message),
+        vigie::Error::RulePack { .. } => RulesError::new_err(message),
+        vigie::Error::Io { .. } => ScanIOError::new_err(message),
+        _ => VigieError::new_err(message),
+    }
+}
+
+/// What `policy=` or `rules=` was given as: a file, or the text itself.
+fn read_source(value: &Bound<'_, PyAny>, what: &str) -> PyResult<(String, String)> {
+    let path: Option<PathBuf> = if value.is_instance_of::<PyString>() {
+        let text: String = value.extract()?;
+        let candidate = PathBuf::from(&text);
+        // A short string naming an existing file is a path; anything else
+        // is TOML text.
+        (text.len() < 4096 && !text.contains('\n') && candidate.is_file()).then_some(candidate)
+    } else {
+        Some(value.extract::<PathBuf>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{what} must be a path, a TOML string or a dict, not {}",
+                value.get_type()
+            ))
+        })?)
+    };
+    match path {
+        Some(path) => {
+            let text = std::fs::read_to_string(&path).map_err(|source| {
+                to_py(vigie::Error::Io {
+                    path: path.clone(),
+                    source,
+                })
+            })?;
+            Ok((path.display().to_string(), text))
+        }
+        None => Ok((format!("<{what} string>"), value.extract()?)),
+    }
+}
+
+/// A compiled scanner: built once, shared by every thread (scans release the
+/// GIL and run in parallel).
+#[pyclass(module = "vigie._vigie", subclass, frozen)]
+struct Scanner {
+    inner: Arc<vigie::Scanner>,
+}
+
+/// One input of `scan_many`.
+enum Item {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+#[pymethods]
+impl Scanner {
+    /// Scanner(policy=None, rules=None)
+    ///
+    /// `policy`: a path to a TOML policy file, a TOML string, or a dict with
+    /// the same keys; the default policy (ceiling 1) when None. `rules`: a
+    /// custom rule pack (path or TOML string), or a list of them.
+    #[new]
+    #[pyo3(signature = (policy=None, rules=None))]
+    fn new(
+        py: Python<'_>,
+        policy: Option<&Bound<'_, PyAny>>,
+        rules: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Self> {
+        let mut builder = vigie::Scanner::builder();
+        if let Some(policy) = policy.filter(|p| !p.is_none()) {
+            let parsed = if let Ok(dict) = policy.cast::<PyDict>() {
+                let json = py.import("json")?.call_method1("dumps", (dict,))?;
+                vigie::Policy::from_json(&json.extract::<String>()?, "<policy dict>")
+            } else {
+                let (origin, text) = read_source(policy, "policy")?;
+                vigie::Policy::from_toml(&text, &origin)
+            };
+            builder = builder.policy(parsed.map_err(to_py)?);
+        }
+        if let Some(rules) = rules.filter(|r| !r.is_none()) {
+            let packs: Vec<Bound<'_, PyAny>> = if let Ok(list) = rules.cast::<PyList>() {
+                list.iter().collect()
+            } else {
+                vec![rules.clone()]
+            };
+            for pack in packs {
+                let (origin, text) = read_source(&pack, "rules")?;
+                builder = builder.rule_pack(origin, text);
+            }
+        }
+        let scanner = py.detach(|| builder.build()).map_err(to_py)?;
+        Ok(Scanner {
+            inner: Arc::new(scanner),
+        })
+    }
+
+    /// Scans a message. Returns a Report.
+    fn scan_text(&self, py: Python<'_>, text: &str) -> Report {
+        let text = text.to_string();
+        let scanner = Arc::clone(&self.inner);
+        Report::from(py.detach(move || scanner.scan_text(&text)))
+    }
+
+    /// Scans an attachment given as bytes; its format comes from its
+    /// content. `filename` names it in locations only.
+    #[pyo3(signature = (data, filename=None))]
+    fn scan_bytes(&self, py: Python<'_>, data: &[u8], filename: Option<String>) -> Report {
+        let data = data.to_vec();
+        let scanner = Arc::clone(&self.inner);
+        Report::from(py.detach(move || scanner.scan_bytes(&data, filename.as_deref())))
+    }
+
+    /// Reads and scans a file. Raises ScanIOError when it cannot be read.
+    fn scan_file(&self, py: Python<'_>, path: PathBuf) -> PyResult<Report> {
+        let scanner = Arc::clone(&self.inner);
+        py.detach(move || scanner.scan_file(&path))
+            .map(Report::from)
+            .map_err(to_py)
+    }
+
+    /// Scans an iterable of messages (str) and attachments (bytes) in
+    /// parallel on Rust threads, and returns their reports in order.
+    fn scan_many(&self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<Report>> {
+        let mut inputs = Vec::new();
+        for item in items.try_iter()? {
+            let item = item?;
+            if item.is_instance_of::<PyString>() {
+                inputs.push(Item::Text(item.extract()?));
+            } else if let Ok(bytes) = item.cast::<PyBytes>() {
+                inputs.push(Item::Bytes(bytes.as_bytes().to_vec()));
+            } else {
+                return Err(PyTypeError::new_err(format!(
+                    "scan_many takes str (messages) and bytes (attachments), not {}",
+                    item.get_type()
+                )));
+            }
+        }
+        let scanner = Arc::clone(&self.inner);
+        let reports = py.detach(move || scan_in_parallel(&scanner, &inputs));
+        Ok(reports.into_iter().map(Report::from).collect())
+    }
+
+    /// The rules, as dicts with id, name, kind and level.
+    fn rules<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        self.inner
+            .rules()
+            .rules()
+            .iter()
+            .map(|rule| {
+                let dict = PyDict::new(py);
+                dict.set_item("id", &rule.id)?;
+                dict.set_item("name", &rule.name)?;
+                dict.set_item("kind", rule.kind.to_string())?;
+                dict.set_item("level", rule.level)?;
+                Ok(dict)
+            })
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<vigie.Scanner: {} rules, ceiling {}>",
+            self.inner.rules().rules().len(),
+            self.inner.policy().ceiling
+        )
+    }
+}
+
+/// Scans `inputs` on as many threads as the machine has cores, keeping
+/// their order.
+fn scan_in_parallel(scanner: &vigie::Scanner, inputs: &[Item]) -> Vec<vigie::Report> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(inputs.len().max(1));
+    let chunk = inputs.len().div_ceil(threads).max(1);
+    let scan = |item: &Item| match item {
+        Item::Text(text) => scanner.scan_text(text),
+        Item::Bytes(bytes) => scanner.scan_bytes(bytes, None),
+    };
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = inputs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(scan).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a scan never panics"))
+            .collect()
+    })
+}
+
+/// The result of scanning one input.
+#[pyclass(module = "vigie._vigie", frozen)]
+struct Report {
+    inner: vigie::Report,
+}
+
+impl From<vigie::Report> for Report {
+    fn from(inner: vigie::Report) -> Self {
+        Report { inner }
+    }
+}
+
+#[pymethods]
+impl Report {
+    /// "allow", "warn" or "block".
+    #[getter]
+    fn verdict(&self) -> String {
+        self.inner.verdict.to_string()
+    }
+
+    /// "complete", "partial" or "unscannable".
+    #[getter]
+    fn status(&self) -> String {
+        self.inner.status.to_string()
+    }
+
+    /// The input's name, if one was given.
+    #[getter]
+    fn source(&self) -> Option<String> {
+        self.inner.source.clone()
+    }
+
+    /// What was found, in document order.
+    #[getter]
+    fn findings(&self) -> Vec<Finding> {
+        self.inner
+            .findings
+            .iter()
+            .cloned()
+            .map(|inner| Finding { inner })
+            .collect()
+    }
+
+    /// What could not be read: dicts with `code` and `message`.
+    #[getter]
+    fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = serde_json::to_string(&self.inner.problems).expect("problems serialise");
+        py.import("json")?.call_method1("loads", (json,))
+    }
+
+    /// The report as a dict (the JSON report contract).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("json")?
+            .call_method1("loads", (self.inner.to_json(),))
+    }
+
+    /// The report as one line of JSON.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<vigie.Report verdict={} status={} findings={} problems={}>",
+            self.inner.verdict,
+            self.inner.status,
+            self.inner.findings.len(),
+            self.inner.problems.len()
+        )
+    }
+}
+
+/// One thing a rule found.
+#[pyclass(module = "vigie._vigie", frozen)]
+struct Finding {
+    inner: vigie::Finding,
+}
+
+#[pymethods]
+impl Finding {
+    /// Rule id, such as "fr.diffusion-restreinte".
+    #[getter]
+    fn rule(&self) -> String {
+        self.inner.rule.clone()
+    }
+
+    /// "marking", "pii", "secret" or "custom".
+    #[getter]
+    fn kind(&self) -> String {
+        self.inner.kind.to_string()
+    }
+
+    /// Level 0 to 5, or None for caveats and data.
+    #[getter]
+    fn level(&self) -> Option<u8> {
+        self.inner.level
+    }
+
+    /// "low", "medium" or "high".
+    #[getter]
+    fn confidence(&self) -> String {
+        self.inner.confidence.to_string()
+    }
+
+    /// Why it has that confidence.
+    #[getter]
+    fn reason(&self) -> String {
+        self.inner.reason.clone()
+    }
+
+    /// Where it is: a dict with part, start, end and, when known, page and
+    /// path.
+    #[getter]
+    fn location<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let json = serde_json::to_string(&self.inner.location).expect("locations serialise");
+        py.import("json")?.call_method1("loads", (json,))
+    }
+
+    /// The text found, masked for personal data and secrets.
+    #[getter]
+    fn excerpt(&self) -> String {
+        self.inner.excerpt.clone()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<vigie.Finding {} {} {:?}>",
+            self.inner.rule, self.inner.confidence, self.inner.excerpt
+        )
+    }
+}
+
+#[pymodule]
+fn _vigie(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Scanner>()?;
+    m.add_class::<Report>()?;
+    m.add_class::<Finding>()?;
+    m.add("VigieError", m.py().get_type::<VigieError>())?;
+    m.add("PolicyError", m.py().get_type::<PolicyError>())?;
+    m.add("RulesError", m.py().get_type::<RulesError>())?;
+    m.add("ScanIOError", m.py().get_type::<ScanIOError>())?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}

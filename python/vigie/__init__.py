@@ -1,0 +1,63 @@
+"""vigie finds protective markings ("DIFFUSION RESTREINTE", SECRET, NATO and
+EU levels, TLP, sensitivity labels) and sensitive data (IBANs, card numbers,
+French social security numbers, credentials) in messages and attachments,
+and turns them into a verdict (allow, warn, block) under a policy.
+
+    >>> import vigie
+    >>> scanner = vigie.Scanner()
+    >>> report = scanner.scan_text("DIFFUSION RESTREINTE\\nCompte rendu.")
+    >>> report.verdict
+    'block'
+    >>> report.findings[0].rule
+    'fr.diffusion-restreinte'
+
+The scanning is done in Rust; every scan releases the GIL, so threads scan
+in parallel, and one Scanner is safe to share between them.
+"""
+
+import asyncio
+import os
+from typing import Iterable, List, Optional, Union
+
+from ._vigie import Finding, PolicyError, Report, RulesError, ScanIOError, VigieError, __version__
+from ._vigie import Scanner as _Scanner
+
+__all__ = [
+    "Finding",
+    "PolicyError",
+    "Report",
+    "RulesError",
+    "ScanIOError",
+    "Scanner",
+    "VigieError",
+    "__version__",
+]
+
+
+class Scanner(_Scanner):
+    """Scanner(policy=None, rules=None)
+
+    A compiled scanner. Build it once and share it.
+
+    policy: a path to a TOML policy file, a TOML string, or a dict with the
+    same keys (see the README); the default policy (ceiling 1) when None.
+    rules: a custom rule pack (a path or a TOML string) or a list of them.
+    Raises PolicyError or RulesError when they are not valid.
+    """
+
+    async def scan_text_async(self, text: str) -> Report:
+        """scan_text in a worker thread, for asyncio servers."""
+        return await asyncio.to_thread(self.scan_text, text)
+
+    async def scan_bytes_async(self, data: bytes, filename: Optional[str] = None) -> Report:
+        """scan_bytes in a worker thread, for asyncio servers."""
+        return await asyncio.to_thread(self.scan_bytes, data, filename)
+
+    async def scan_file_async(self, path: Union[str, "os.PathLike[str]"]) -> Report:
+        """scan_file in a worker thread, for asyncio servers."""
+        return await asyncio.to_thread(self.scan_file, path)
+
+    def scan_many(self, items: Iterable[Union[str, bytes]]) -> List[Report]:
+        """Scans messages (str) and attachments (bytes) in parallel on Rust
+        threads; returns their reports in the same order."""
+        return super().scan_many(items)

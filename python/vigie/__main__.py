@@ -1,0 +1,104 @@
+"""python -m vigie: the `vigie` command, through the Python package.
+
+    python -m vigie scan [--policy FILE] [--scope NAME] [--rules PACK]... [--format human|json] [PATH ... | -]
+    python -m vigie rules [--rules PACK]... [--format human|json]
+
+Exit status: 0 all allowed, 1 worst verdict warn, 2 worst verdict block,
+3 error (unreadable path, bad policy), as the Rust command.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from . import Scanner, VigieError
+
+EXIT = {"allow": 0, "warn": 1, "block": 2}
+ERROR = 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        # argparse exits 2 on usage errors, which would read as "block".
+        self.print_usage(sys.stderr)
+        print(f"vigie: {message}", file=sys.stderr)
+        sys.exit(ERROR)
+
+
+def _files(paths):
+    for path in paths or ["-"]:
+        if path != "-" and os.path.isdir(path):
+            for root, dirs, names in os.walk(path):
+                dirs.sort()
+                for name in sorted(names):
+                    yield os.path.join(root, name)
+        else:
+            yield path
+
+
+def _human(report):
+    lines = [f"{report.verdict.upper():<5}  {report.source}"
+             + ("" if report.status == "complete" else f"  [{report.status}]")
+             + f"  {len(report.findings)} finding(s)"]
+    for f in report.findings:
+        level = f"level {f.level}" if f.level is not None else ("caveat " if f.kind == "marking" else f"{f.kind:<7}")
+        lines.append(f"    {f.confidence:<6}  {level}  {f.rule:<24}  \"{f.excerpt}\"  ({f.reason})")
+    for p in report.problems:
+        lines.append(f"    problem {p['code']}: {p['message']}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = _Parser(prog="python -m vigie", description="Finds protective markings in messages and files.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    scan = commands.add_parser("scan", help="scan files, directories or standard input")
+    scan.add_argument("--policy")
+    scan.add_argument("--scope")
+    scan.add_argument("--rules", action="append")
+    scan.add_argument("--format", choices=["human", "json"], default="human")
+    scan.add_argument("paths", nargs="*")
+    rules = commands.add_parser("rules", help="list the rules")
+    rules.add_argument("--rules", action="append")
+    rules.add_argument("--format", choices=["human", "json"], default="human")
+    args = parser.parse_args(argv)
+
+    try:
+        scanner = Scanner(policy=getattr(args, "policy", None), rules=args.rules)
+    except (VigieError, OSError) as error:
+        print(f"vigie: {error}", file=sys.stderr)
+        return ERROR
+    if args.command == "rules":
+        for rule in scanner.rules():
+            print(json.dumps(rule, ensure_ascii=False) if args.format == "json"
+                  else f"{rule['id']:<26} {rule['kind']:<7} {rule['level'] if rule['level'] is not None else '-':<7} {rule['name']}")
+        return 0
+    if args.scope:
+        print("vigie: --scope is available in the Rust command; the Python API applies scopes "
+              "with one Scanner per scope", file=sys.stderr)
+        return ERROR
+    worst, failed = 0, False
+    for path in _files(args.paths):
+        try:
+            if path == "-":
+                report = scanner.scan_bytes(sys.stdin.buffer.read(), "-")
+                source = "-"
+            else:
+                report = scanner.scan_file(path)
+                source = path
+        except (VigieError, OSError) as error:
+            print(f"vigie: {error}", file=sys.stderr)
+            failed = True
+            continue
+        if args.format == "json":
+            data = report.to_dict()
+            data["source"] = source
+            print(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        else:
+            print(_human(report))
+        worst = max(worst, EXIT[report.verdict])
+    return ERROR if failed else worst
+
+
+if __name__ == "__main__":
+    sys.exit(main())

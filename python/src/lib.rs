@@ -116,28 +116,56 @@ impl Scanner {
         })
     }
 
-    /// Scans a message. Returns a Report.
-    fn scan_text(&self, py: Python<'_>, text: &str) -> Report {
+    /// Scans a message. `scope` names a scope of the policy (a room) whose
+    /// settings apply. Returns a Report.
+    #[pyo3(signature = (text, scope=None))]
+    fn scan_text(&self, py: Python<'_>, text: &str, scope: Option<String>) -> Report {
         let text = text.to_string();
         let scanner = Arc::clone(&self.inner);
-        Report::from(py.detach(move || scanner.scan_text(&text)))
+        Report::from(py.detach(move || match scope {
+            Some(scope) => scanner.in_scope(&scope).scan_text(&text),
+            None => scanner.scan_text(&text),
+        }))
     }
 
     /// Scans an attachment given as bytes; its format comes from its
-    /// content. `filename` names it in locations only.
-    #[pyo3(signature = (data, filename=None))]
-    fn scan_bytes(&self, py: Python<'_>, data: &[u8], filename: Option<String>) -> Report {
+    /// content. `filename` names it in locations only; `scope` as for
+    /// scan_text.
+    #[pyo3(signature = (data, filename=None, scope=None))]
+    fn scan_bytes(
+        &self,
+        py: Python<'_>,
+        data: &[u8],
+        filename: Option<String>,
+        scope: Option<String>,
+    ) -> Report {
         let data = data.to_vec();
         let scanner = Arc::clone(&self.inner);
-        Report::from(py.detach(move || scanner.scan_bytes(&data, filename.as_deref())))
+        Report::from(py.detach(move || {
+            match scope {
+                Some(scope) => scanner
+                    .in_scope(&scope)
+                    .scan_bytes(&data, filename.as_deref()),
+                None => scanner.scan_bytes(&data, filename.as_deref()),
+            }
+        }))
     }
 
     /// Reads and scans a file. Raises ScanIOError when it cannot be read.
-    fn scan_file(&self, py: Python<'_>, path: PathBuf) -> PyResult<Report> {
+    #[pyo3(signature = (path, scope=None))]
+    fn scan_file(&self, py: Python<'_>, path: PathBuf, scope: Option<String>) -> PyResult<Report> {
         let scanner = Arc::clone(&self.inner);
-        py.detach(move || scanner.scan_file(&path))
-            .map(Report::from)
-            .map_err(to_py)
+        py.detach(move || match scope {
+            Some(scope) => scanner.in_scope(&scope).scan_file(&path),
+            None => scanner.scan_file(&path),
+        })
+        .map(Report::from)
+        .map_err(to_py)
+    }
+
+    /// The names of the scopes the policy defines.
+    fn scopes(&self) -> Vec<String> {
+        self.inner.policy().scopes().map(str::to_string).collect()
     }
 
     /// Scans an iterable of messages (str) and attachments (bytes) in
@@ -188,27 +216,18 @@ impl Scanner {
     }
 }
 
-/// Scans `inputs` on as many threads as the machine has cores, keeping
-/// their order.
+/// Scans `inputs` on rayon's pool (one thread per core, kept between calls
+/// so that each thread's scratch buffers stay warm), keeping their order.
 fn scan_in_parallel(scanner: &vigie::Scanner, inputs: &[Item]) -> Vec<vigie::Report> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(inputs.len().max(1));
-    let chunk = inputs.len().div_ceil(threads).max(1);
-    let scan = |item: &Item| match item {
-        Item::Text(text) => scanner.scan_text(text),
-        Item::Bytes(bytes) => scanner.scan_bytes(bytes, None),
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = inputs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(scan).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| handle.join().expect("a scan never panics"))
-            .collect()
-    })
+    use rayon::prelude::*;
+    inputs
+        .par_iter()
+        .with_min_len(16)
+        .map(|item| match item {
+            Item::Text(text) => scanner.scan_text(text),
+            Item::Bytes(bytes) => scanner.scan_bytes(bytes, None),
+        })
+        .collect()
 }
 
 /// The result of scanning one input.

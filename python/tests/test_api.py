@@ -86,6 +86,16 @@ def test_policies_come_as_dict_toml_or_path(tmp_path):
     assert vigie.Scanner(policy=str(path)).scan_text("jean@example.fr").verdict == "allow"
 
 
+def test_scopes_apply_their_ceiling():
+    scanner = vigie.Scanner(policy={"scopes": {"!dr:example.org": {"ceiling": 2}}})
+    text = "DIFFUSION RESTREINTE"
+    assert scanner.scopes() == ["!dr:example.org"]
+    assert scanner.scan_text(text).verdict == "block"
+    assert scanner.scan_text(text, scope="!dr:example.org").verdict == "allow"
+    assert scanner.scan_bytes(text.encode(), None, "!dr:example.org").verdict == "allow"
+    assert asyncio.run(scanner.scan_text_async(text, "!dr:example.org")).verdict == "allow"
+
+
 def test_custom_rule_packs_are_used(tmp_path):
     pack = 'pack = "acme"\n[[rule]]\nid = "acme.interne"\nname = "ACME Interne"\nlevel = 2\nforms = [{ text = "ACME INTERNE" }]\n'
     scanner = vigie.Scanner(rules=pack)

@@ -29,6 +29,14 @@ def test_json_output_is_one_report_per_input():
         assert report["verdict"] == expected[name]["verdict"], name
 
 
+def test_policy_scopes_apply(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[scopes.dr]\nceiling = 2\n")
+    assert run("scan", "--policy", str(policy), "-", stdin="DIFFUSION RESTREINTE").returncode == 2
+    assert run("scan", "--policy", str(policy), "--scope", "dr", "-", stdin="DIFFUSION RESTREINTE").returncode == 0
+    assert run("scan", "--policy", str(policy), "--scope", "nowhere", "-", stdin="x").returncode == 3
+
+
 def test_errors_exit_3():
     assert run("scan", "/nonexistent/file.txt").returncode == 3
     assert run("scan", "--policy", "ceiling = 9", "-").returncode == 3

@@ -45,17 +45,18 @@ class Scanner(_Scanner):
     Raises PolicyError or RulesError when they are not valid.
     """
 
-    async def scan_text_async(self, text: str) -> Report:
+    async def scan_text_async(self, text: str, scope: Optional[str] = None) -> Report:
         """scan_text in a worker thread, for asyncio servers."""
-        return await asyncio.to_thread(self.scan_text, text)
+        return await asyncio.to_thread(self.scan_text, text, scope)
 
-    async def scan_bytes_async(self, data: bytes, filename: Optional[str] = None) -> Report:
+    async def scan_bytes_async(self, data: bytes, filename: Optional[str] = None,
+                               scope: Optional[str] = None) -> Report:
         """scan_bytes in a worker thread, for asyncio servers."""
-        return await asyncio.to_thread(self.scan_bytes, data, filename)
+        return await asyncio.to_thread(self.scan_bytes, data, filename, scope)
 
-    async def scan_file_async(self, path: Union[str, "os.PathLike[str]"]) -> Report:
+    async def scan_file_async(self, path: Union[str, "os.PathLike[str]"], scope: Optional[str] = None) -> Report:
         """scan_file in a worker thread, for asyncio servers."""
-        return await asyncio.to_thread(self.scan_file, path)
+        return await asyncio.to_thread(self.scan_file, path, scope)
 
     def scan_many(self, items: Iterable[Union[str, bytes]]) -> List[Report]:
         """Scans messages (str) and attachments (bytes) in parallel on Rust

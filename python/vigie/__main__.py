@@ -73,18 +73,17 @@ def main(argv=None):
             print(json.dumps(rule, ensure_ascii=False) if args.format == "json"
                   else f"{rule['id']:<26} {rule['kind']:<7} {rule['level'] if rule['level'] is not None else '-':<7} {rule['name']}")
         return 0
-    if args.scope:
-        print("vigie: --scope is available in the Rust command; the Python API applies scopes "
-              "with one Scanner per scope", file=sys.stderr)
+    if args.scope and args.scope not in scanner.scopes():
+        print(f"vigie: the policy has no scope `{args.scope}`", file=sys.stderr)
         return ERROR
     worst, failed = 0, False
     for path in _files(args.paths):
         try:
             if path == "-":
-                report = scanner.scan_bytes(sys.stdin.buffer.read(), "-")
+                report = scanner.scan_bytes(sys.stdin.buffer.read(), "-", args.scope)
                 source = "-"
             else:
-                report = scanner.scan_file(path)
+                report = scanner.scan_file(path, args.scope)
                 source = path
         except (VigieError, OSError) as error:
             print(f"vigie: {error}", file=sys.stderr)

@@ -75,7 +75,14 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
         if let Some(page) = finding.location.page {
             place = format!("page {page}, {place}");
         }
-        if !finding.location.path.is_empty() {
+        // The path is worth showing inside a container, not when it is the
+        // input itself.
+        let path = &finding.location.path;
+        if path.len() > 1
+            || path
+                .first()
+                .is_some_and(|p| Some(p.as_str()) != report.source.as_deref())
+        {
             place = format!("{}, {place}", finding.location.path.join("/"));
         }
         writeln!(

@@ -11,6 +11,9 @@
 //! min_confidence = "medium"
 //! # Content that could not be read in full (encrypted, over a limit, corrupt).
 //! unscannable = "block"
+//! # ... or per kind of problem, overriding `unscannable` for that kind.
+//! [problems]
+//! ocr-unavailable = "warn"
 //! # A caveat (SPÉCIAL FRANCE, NOFORN…) found without a level.
 //! caveat = "warn"
 //!
@@ -44,7 +47,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::error::Error;
-use crate::report::{Confidence, Finding, Kind, Status, Verdict};
+use crate::report::{Confidence, Finding, Kind, Problem, ProblemCode, Verdict};
 use crate::rules::MAX_LEVEL;
 
 /// Resource limits of a scan.
@@ -100,6 +103,8 @@ pub struct Policy {
     pub min_confidence: Confidence,
     /// Verdict when the content could not be read in full.
     pub unscannable: Verdict,
+    /// Verdict per kind of problem, overriding `unscannable`.
+    pub problems: BTreeMap<ProblemCode, Verdict>,
     /// Verdict for a caveat found without a level.
     pub caveat: Verdict,
     /// Verdict for personal data.
@@ -121,6 +126,7 @@ impl Default for Policy {
             ceiling: 1,
             min_confidence: Confidence::Medium,
             unscannable: Verdict::Block,
+            problems: BTreeMap::new(),
             caveat: Verdict::Warn,
             pii: Verdict::Warn,
             secret: Verdict::Block,
@@ -144,6 +150,8 @@ struct Overrides {
     kinds: KindOverrides,
     #[serde(default)]
     rules: BTreeMap<String, Verdict>,
+    #[serde(default)]
+    problems: BTreeMap<ProblemCode, Verdict>,
     #[serde(default)]
     limits: LimitOverrides,
     /// Only at the top level of a file.
@@ -277,14 +285,18 @@ impl Policy {
     }
 
     /// The verdict for a whole scan: the worst verdict of the findings at or
-    /// above `min_confidence`, and the `unscannable` verdict when the content
-    /// was not read in full.
-    pub fn verdict(&self, findings: &[Finding], status: Status) -> Verdict {
-        let mut verdict = if status == Status::Complete {
-            Verdict::Allow
-        } else {
-            self.unscannable
-        };
+    /// above `min_confidence` and of the problems (each problem's verdict
+    /// from `[problems]`, `unscannable` otherwise).
+    pub fn verdict(&self, findings: &[Finding], problems: &[Problem]) -> Verdict {
+        let mut verdict = Verdict::Allow;
+        for problem in problems {
+            verdict = verdict.max(
+                *self
+                    .problems
+                    .get(&problem.code)
+                    .unwrap_or(&self.unscannable),
+            );
+        }
         for finding in findings
             .iter()
             .filter(|f| f.confidence >= self.min_confidence)
@@ -345,6 +357,9 @@ impl Policy {
         for (rule, verdict) in &o.rules {
             self.rules.insert(rule.clone(), *verdict);
         }
+        for (code, verdict) in &o.problems {
+            self.problems.insert(*code, *verdict);
+        }
         Ok(())
     }
 }
@@ -359,6 +374,13 @@ fn set<T: Copy>(field: &mut T, value: Option<T>) {
 mod tests {
     use super::*;
     use crate::report::{Location, Part};
+
+    fn problem(code: ProblemCode) -> Problem {
+        Problem {
+            code,
+            message: String::new(),
+        }
+    }
 
     fn finding(rule: &str, kind: Kind, level: Option<u8>, confidence: Confidence) -> Finding {
         Finding {
@@ -389,30 +411,44 @@ mod tests {
         );
         let green = finding("tlp.green", Kind::Marking, Some(1), Confidence::High);
         assert_eq!(
-            policy.verdict(std::slice::from_ref(&green), Status::Complete),
+            policy.verdict(std::slice::from_ref(&green), &[]),
             Verdict::Allow
         );
-        assert_eq!(
-            policy.verdict(&[green, dr], Status::Complete),
-            Verdict::Block
-        );
+        assert_eq!(policy.verdict(&[green, dr], &[]), Verdict::Block);
     }
 
     #[test]
     fn low_confidence_findings_do_not_change_the_verdict() {
         let policy = Policy::default();
         let low = finding("fr.secret", Kind::Marking, Some(4), Confidence::Low);
-        assert_eq!(policy.verdict(&[low], Status::Complete), Verdict::Allow);
+        assert_eq!(policy.verdict(&[low], &[]), Verdict::Allow);
     }
 
     #[test]
     fn unscannable_content_blocks_unless_the_policy_says_otherwise() {
         assert_eq!(
-            Policy::default().verdict(&[], Status::Partial),
+            Policy::default().verdict(&[], &[problem(ProblemCode::Limit)]),
             Verdict::Block
         );
         let lenient = Policy::from_toml("unscannable = \"warn\"", "t").unwrap();
-        assert_eq!(lenient.verdict(&[], Status::Unscannable), Verdict::Warn);
+        assert_eq!(
+            lenient.verdict(&[], &[problem(ProblemCode::Corrupt)]),
+            Verdict::Warn
+        );
+        let images = Policy::from_toml("[problems]\nocr-unavailable = \"allow\"", "t").unwrap();
+        assert_eq!(
+            images.verdict(&[], &[problem(ProblemCode::OcrUnavailable)]),
+            Verdict::Allow
+        );
+        let both = [
+            problem(ProblemCode::OcrUnavailable),
+            problem(ProblemCode::Encrypted),
+        ];
+        assert_eq!(
+            images.verdict(&[], &both),
+            Verdict::Block,
+            "other problems still block"
+        );
     }
 
     #[test]
@@ -442,13 +478,13 @@ mod tests {
             Confidence::High,
         );
         assert_eq!(
-            policy.verdict(std::slice::from_ref(&dr), Status::Complete),
+            policy.verdict(std::slice::from_ref(&dr), &[]),
             Verdict::Block
         );
         assert_eq!(
             policy
                 .for_scope("dr")
-                .verdict(std::slice::from_ref(&dr), Status::Complete),
+                .verdict(std::slice::from_ref(&dr), &[]),
             Verdict::Allow
         );
         assert_eq!(policy.for_scope("unknown").ceiling, 0);
@@ -465,6 +501,7 @@ mod tests {
             ("[kinds]\npii = \"maybe\"", "unknown variant"),
             ("[scopes.a]\nceiling = 7", "scope `a`: ceiling"),
             ("[limits]\nmax_text_bytes = 0", "at least 1"),
+            ("[problems]\nsmudged = \"allow\"", "unknown variant"),
             ("ceiling = ", "invalid"),
         ];
         for (source, expected) in cases {

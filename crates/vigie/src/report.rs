@@ -163,7 +163,7 @@ pub struct Finding {
 }
 
 /// Codes of the problems that keep content from being read in full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProblemCode {
     /// Encrypted content that needs a key vigie does not have.

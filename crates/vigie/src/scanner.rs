@@ -233,7 +233,7 @@ impl Scanner {
             } else {
                 Status::Partial
             };
-            report.verdict = policy.verdict(&report.findings, report.status);
+            report.verdict = policy.verdict(&report.findings, &report.problems);
         }
         report
     }
@@ -334,7 +334,7 @@ impl Scanner {
         };
         Report {
             source: None,
-            verdict: policy.verdict(&findings, status),
+            verdict: policy.verdict(&findings, &problems),
             status,
             findings,
             problems,
@@ -601,6 +601,31 @@ mod tests {
         assert_eq!(
             scanner.scan_bytes(&utf16, None).findings[0].rule,
             "fr.diffusion-restreinte"
+        );
+    }
+
+    #[test]
+    fn a_policy_may_let_one_kind_of_problem_through() {
+        const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+        let strict = Scanner::new().scan_bytes(PNG, None);
+        assert_eq!(
+            (strict.status, strict.verdict),
+            (Status::Unscannable, Verdict::Block)
+        );
+        let policy = Policy::from_toml("[problems]\nocr-unavailable = \"allow\"", "t").unwrap();
+        let lenient = Scanner::builder()
+            .policy(policy)
+            .build()
+            .unwrap()
+            .scan_bytes(PNG, None);
+        assert_eq!(
+            (lenient.status, lenient.verdict),
+            (Status::Unscannable, Verdict::Allow)
+        );
+        assert_eq!(
+            lenient.problems[0].code,
+            ProblemCode::OcrUnavailable,
+            "the problem is still reported"
         );
     }
 

@@ -1,0 +1,216 @@
+"""End to end: a real Synapse homeserver (matrix-synapse from PyPI) on
+loopback, with vigie.synapse.VigieModule loaded, driven through its client
+API. The server is started by the fixture and stopped after the tests."""
+
+import hashlib
+import hmac
+import json
+import pathlib
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+import yaml
+
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
+SHARED_SECRET = "vigie-test-registration-secret"
+CLEARANCE = "fr.gouv.vigie.clearance"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    def __init__(self, base, token=None):
+        self.base, self.token = base, token
+
+    def request(self, method, path, body=None, data=None, content_type="application/json"):
+        headers = {"Content-Type": content_type}
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        payload = data if data is not None else (json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(self.base + path, data=payload, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
+
+    def send(self, room, body, **extra):
+        return self.request("PUT", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/send/m.room.message/{uuid.uuid4().hex}",
+                            {"msgtype": "m.text", "body": body, **extra})
+
+    def upload(self, data, content_type):
+        return self.request("POST", "/_matrix/media/v3/upload", data=data, content_type=content_type)
+
+
+@pytest.fixture(scope="module")
+def synapse(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("synapse")
+    config_path = directory / "homeserver.yaml"
+    subprocess.run([sys.executable, "-m", "synapse.app.homeserver", "--server-name", "localhost", "--config-path",
+                    str(config_path), "--generate-config", "--report-stats=no"], cwd=directory, check=True,
+                   capture_output=True, timeout=120)
+    port = free_port()
+    config = yaml.safe_load(config_path.read_text())
+    relaxed = {"per_second": 1000, "burst_count": 1000}
+    config.update({
+        "listeners": [{"port": port, "bind_addresses": ["127.0.0.1"], "type": "http", "tls": False,
+                       "x_forwarded": False, "resources": [{"names": ["client", "media"], "compress": False}]}],
+        "database": {"name": "sqlite3", "args": {"database": str(directory / "homeserver.db")}},
+        "media_store_path": str(directory / "media"),
+        "registration_shared_secret": SHARED_SECRET,
+        "bcrypt_rounds": 4,
+        "enable_authenticated_media": False,
+        "trusted_key_servers": [],
+        "suppress_key_server_warning": True,
+        "rc_message": relaxed,
+        "rc_registration": relaxed,
+        "rc_login": {"address": relaxed, "account": relaxed, "failed_attempts": relaxed},
+        "rc_joins": {"local": relaxed, "remote": relaxed},
+        "rc_media_create": relaxed,
+        "modules": [{
+            "module": "vigie.synapse.VigieModule",
+            "config": {
+                # Pictures pass until OCR is deployed; everything else fails closed.
+                "policy": {"ceiling": 1, "problems": {"ocr-unavailable": "allow"}},
+                "room_state_event": CLEARANCE,
+            },
+        }],
+    })
+    config_path.write_text(yaml.safe_dump(config))
+    log = open(directory / "stdout.log", "wb")
+    process = subprocess.Popen([sys.executable, "-m", "synapse.app.homeserver", "-c", str(config_path)],
+                               cwd=directory, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/_matrix/client/versions", timeout=2):
+                break
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("Synapse did not start:\n" + (directory / "stdout.log").read_text()[-4000:])
+            time.sleep(0.5)
+    try:
+        yield base, directory
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def register(base, name, admin=False):
+    client = Client(base)
+    status, body = client.request("GET", "/_synapse/admin/v1/register")
+    assert status == 200, body
+    nonce = body["nonce"]
+    password = "password-" + name
+    mac = hmac.new(SHARED_SECRET.encode(), digestmod=hashlib.sha1)
+    mac.update(b"\x00".join([nonce.encode(), name.encode(), password.encode(), b"admin" if admin else b"notadmin"]))
+    status, body = client.request("POST", "/_synapse/admin/v1/register", {
+        "nonce": nonce, "username": name, "password": password, "admin": admin, "mac": mac.hexdigest()})
+    assert status == 200, body
+    return Client(base, body["access_token"])
+
+
+@pytest.fixture(scope="module")
+def users(synapse):
+    base, _ = synapse
+    return register(base, "alice"), register(base, "officer", admin=True)
+
+
+@pytest.fixture(scope="module")
+def room(users):
+    alice, _ = users
+    status, body = alice.request("POST", "/_matrix/client/v3/createRoom", {"preset": "private_chat", "name": "Réunion"})
+    assert status == 200, body
+    return body["room_id"]
+
+
+def test_a_clean_message_is_accepted(users, room):
+    alice, _ = users
+    status, body = alice.send(room, "Bonjour, la réunion est confirmée jeudi.")
+    assert status == 200, body
+
+
+def test_a_marked_message_is_refused_with_the_rule_not_the_content(users, room):
+    alice, _ = users
+    status, body = alice.send(room, "DIFFUSION RESTREINTE\nCompte rendu de la réunion.")
+    assert status == 403, body
+    assert body["errcode"] == "M_FORBIDDEN"
+    assert body["vigie"]["rules"] == ["fr.diffusion-restreinte"]
+    assert body["vigie"]["levels"] == [2]
+    assert "DIFFUSION RESTREINTE" not in json.dumps(body)
+
+
+def test_a_marking_in_formatted_html_is_refused(users, room):
+    alice, _ = users
+    status, body = alice.send(room, "voir la note", format="org.matrix.custom.html",
+                              formatted_body="<p><b>DIFFUSION</b> RESTREINTE</p>")
+    assert status == 403, body
+
+
+def test_a_credential_is_refused_and_never_echoed(users, room, synapse):
+    alice, _ = users
+    status, body = alice.send(room, "Pour le serveur : mot de passe : Tr0ub4dor&3")
+    assert status == 403, body
+    assert body["errcode"] == "M_FORBIDDEN"
+    assert body["vigie"]["rules"] == ["secret.password"]
+    _, directory = synapse
+    logs = "".join(path.read_text(errors="replace") for path in directory.glob("*.log"))
+    assert "vigie message" in logs and "verdict=block" in logs
+    assert "Tr0ub4dor&3" not in logs
+
+
+def test_uploads_are_scanned_by_content(users):
+    alice, _ = users
+    status, body = alice.upload((FIXTURES / "documents" / "banner.pdf").read_bytes(), "application/octet-stream")
+    assert status == 400, body
+    assert body["errcode"] == "M_UNKNOWN"
+    status, body = alice.upload((FIXTURES / "documents" / "clean.pdf").read_bytes(), "application/pdf")
+    assert status == 200, body
+    status, body = alice.upload((FIXTURES / "documents" / "pixel.png").read_bytes(), "image/png")
+    assert status == 200, body
+
+
+def test_a_room_cleared_for_level_2_accepts_diffusion_restreinte(users):
+    alice, officer = users
+    status, body = officer.request("POST", "/_matrix/client/v3/createRoom", {
+        "preset": "private_chat", "name": "Cellule DR",
+        "initial_state": [{"type": CLEARANCE, "state_key": "", "content": {"level": 2}}]})
+    assert status == 200, body
+    cleared = body["room_id"]
+    status, body = officer.send(cleared, "DIFFUSION RESTREINTE\nCompte rendu de la réunion.")
+    assert status == 200, body
+    status, body = officer.send(cleared, "SECRET DÉFENSE : plan de 2019.")
+    assert status == 403, body
+
+
+def test_members_cannot_clear_their_own_room(users, room):
+    alice, _ = users
+    status, body = alice.request("PUT", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/state/{CLEARANCE}/",
+                                 {"level": 5})
+    assert status == 403, body
+
+
+def test_a_room_name_with_a_marking_is_refused(users, room):
+    alice, _ = users
+    path = f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/state/m.room.name/"
+    status, body = alice.request("PUT", path, {"name": "Réunion — DIFFUSION RESTREINTE"})
+    assert status == 403, body
+    status, body = alice.request("PUT", path, {"name": "Réunion de jeudi"})
+    assert status == 200, body

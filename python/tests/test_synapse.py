@@ -15,6 +15,8 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import os
+
 import pytest
 import yaml
 
@@ -53,9 +55,9 @@ class Client:
         return self.request("POST", "/_matrix/media/v3/upload", data=data, content_type=content_type)
 
 
-@pytest.fixture(scope="module")
-def synapse(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("synapse")
+def start_synapse(directory, modules):
+    """Starts a Synapse homeserver on loopback in `directory`, with
+    `modules`; returns (base URL, process, log file)."""
     config_path = directory / "homeserver.yaml"
     subprocess.run([sys.executable, "-m", "synapse.app.homeserver", "--server-name", "localhost", "--config-path",
                     str(config_path), "--generate-config", "--report-stats=no"], cwd=directory, check=True,
@@ -78,39 +80,57 @@ def synapse(tmp_path_factory):
         "rc_login": {"address": relaxed, "account": relaxed, "failed_attempts": relaxed},
         "rc_joins": {"local": relaxed, "remote": relaxed},
         "rc_media_create": relaxed,
-        "modules": [{
-            "module": "vigie.synapse.VigieModule",
-            "config": {
-                # Pictures pass until OCR is deployed; everything else fails closed.
-                "policy": {"ceiling": 1, "problems": {"ocr-unavailable": "allow"}},
-                "room_state_event": CLEARANCE,
-            },
-        }],
+        "modules": modules,
     })
     config_path.write_text(yaml.safe_dump(config))
     log = open(directory / "stdout.log", "wb")
     process = subprocess.Popen([sys.executable, "-m", "synapse.app.homeserver", "-c", str(config_path)],
                                cwd=directory, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    wait_until_up(base + "/_matrix/client/versions", process, directory / "stdout.log")
+    return base, process, log
+
+
+def wait_until_up(url, process, log_path, seconds=120):
+    deadline = time.monotonic() + seconds
     while True:
         try:
-            with urllib.request.urlopen(base + "/_matrix/client/versions", timeout=2):
-                break
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers
         except (urllib.error.URLError, ConnectionError):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
-                raise RuntimeError("Synapse did not start:\n" + (directory / "stdout.log").read_text()[-4000:])
+                raise RuntimeError(f"{url} did not come up:\n" + pathlib.Path(log_path).read_text()[-4000:])
             time.sleep(0.5)
+
+
+def stop(process, log):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def synapse(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("synapse")
+    modules = [{
+        "module": "vigie.synapse.VigieModule",
+        "config": {
+            # Pictures pass until OCR is deployed; everything else fails closed.
+            "policy": {"ceiling": 1, "problems": {"ocr-unavailable": "allow"}},
+            "room_state_event": CLEARANCE,
+        },
+    }]
+    base, process, log = start_synapse(directory, modules)
     try:
         yield base, directory
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
+        stop(process, log)
 
 
 def register(base, name, admin=False):
@@ -214,3 +234,62 @@ def test_a_room_name_with_a_marking_is_refused(users, room):
     assert status == 403, body
     status, body = alice.request("PUT", path, {"name": "Réunion de jeudi"})
     assert status == 200, body
+
+
+def vigie_command():
+    """The `vigie` command: the Rust binary the test suite built, else the
+    Python package's `python -m vigie`, which behaves the same."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    for profile in ("release", "debug"):
+        binary = root / "target" / profile / "vigie"
+        if binary.exists():
+            return [str(binary)]
+    return [sys.executable, "-m", "vigie"]
+
+
+def test_the_content_scanner_runs_vigie_scan_on_each_file(tmp_path):
+    """Element's matrix-content-scanner, configured with `vigie scan` as its
+    script, in front of a Synapse without the module (so that anything can be
+    uploaded)."""
+    homeserver = tmp_path / "synapse"
+    homeserver.mkdir()
+    base, synapse_process, synapse_log = start_synapse(homeserver, [])
+    scanner_process = None
+    try:
+        alice = register(base, "carol")
+        uploads = {}
+        for name in ("banner.pdf", "clean.pdf"):
+            status, body = alice.upload((FIXTURES / "documents" / name).read_bytes(), "application/pdf")
+            assert status == 200, body
+            uploads[name] = body["content_uri"][len("mxc://"):]
+        # The script: `vigie scan FILE`, whose exit status is 0 only for allow.
+        script = tmp_path / "vigie-scan.sh"
+        command = " ".join(f'"{part}"' for part in vigie_command())
+        script.write_text(f'#!/bin/sh\nexec {command} scan "$1" > /dev/null\n')
+        script.chmod(0o755)
+        port = free_port()
+        (tmp_path / "temp").mkdir()
+        config = {
+            "web": {"host": "127.0.0.1", "port": port},
+            "scan": {"script": str(script), "temp_directory": str(tmp_path / "temp")},
+            "download": {"base_homeserver_url": base},
+            "crypto": {"pickle_path": str(tmp_path / "pickle"), "pickle_key": "vigie-test-pickle-key"},
+        }
+        config_path = tmp_path / "mcs.yaml"
+        config_path.write_text(yaml.safe_dump(config))
+        log_path = tmp_path / "mcs.log"
+        scanner_log = open(log_path, "wb")
+        scanner_process = subprocess.Popen([sys.executable, "-m", "matrix_content_scanner.mcs", "-c", str(config_path)],
+                                           cwd=tmp_path, stdout=scanner_log, stderr=subprocess.STDOUT, env=os.environ)
+        proxy = f"http://127.0.0.1:{port}/_matrix/media_proxy/unstable"
+        wait_until_up(proxy + "/public_key", scanner_process, log_path)
+        client = Client(proxy)
+        status, body = client.request("GET", "/scan/" + uploads["banner.pdf"])
+        assert body.get("clean") is False, (status, body, log_path.read_text()[-2000:])
+        status, body = client.request("GET", "/scan/" + uploads["clean.pdf"])
+        assert status == 200 and body.get("clean") is True, (status, body, log_path.read_text()[-2000:])
+    finally:
+        if scanner_process is not None:
+            scanner_process.terminate()
+            scanner_process.wait(timeout=30)
+        stop(synapse_process, synapse_log)

@@ -293,3 +293,35 @@ def test_the_content_scanner_runs_vigie_scan_on_each_file(tmp_path):
             scanner_process.terminate()
             scanner_process.wait(timeout=30)
         stop(synapse_process, synapse_log)
+
+
+@pytest.mark.parametrize(
+    "config, message",
+    [
+        ({"policy": {"ceiling": 9}}, "ceiling must be between 0 and 5"),
+        ({"rooms": {"!a:example.org": 7}}, "rooms must map room ids"),
+        ({"room_state_event": 3}, "room_state_event must be an event type"),
+        ({"max_media_bytes": 0}, "max_media_bytes must be a positive integer"),
+        ({"celing": 1}, "unknown config keys: celing"),
+        ({"policy": "/nonexistent/policy.toml"}, "cannot read the policy"),
+    ],
+)
+def test_bad_module_configs_raise_synapse_config_errors(config, message):
+    from synapse.module_api.errors import ConfigError
+
+    from vigie.synapse import VigieModule
+
+    with pytest.raises(ConfigError, match=message):
+        VigieModule.parse_config(config)
+
+
+def test_a_good_module_config_parses(tmp_path):
+    from vigie.synapse import VigieModule
+
+    policy = tmp_path / "policy.toml"
+    policy.write_text("ceiling = 1\n[kinds]\npii = \"allow\"\n")
+    parsed = VigieModule.parse_config({"policy": str(policy), "rooms": {"!dr:example.org": 2}})
+    assert parsed.scanner.scan_text("DIFFUSION RESTREINTE", "!dr:example.org").verdict == "allow"
+    assert parsed.scanner.scan_text("DIFFUSION RESTREINTE").verdict == "block"
+    assert parsed.scanner.scan_text("DIFFUSION RESTREINTE", "level-2").verdict == "allow"
+    assert parsed.scanner.scan_text("jean@example.fr").verdict == "allow"

@@ -1,0 +1,326 @@
+//! The scanner handle: making one from a policy and rule packs, narrowing it
+//! to a scope, and the three scan functions.
+
+use std::ffi::c_char;
+use std::sync::Arc;
+
+use vigie_core::{Policy, Report, Scanner};
+
+use crate::report::vigie_report;
+use crate::result::{Failure, guard, vigie_result};
+use crate::strings::{bytes_arg, out_arg, str_arg};
+
+/// A compiled scanner: the rules and the policy. Immutable once made, so one
+/// scanner may be used by any number of threads at once, without locking.
+/// Free it with `vigie_scanner_free`.
+#[derive(Debug)]
+pub struct vigie_scanner {
+    // Shared with the scanners `vigie_scanner_in_scope` makes from it.
+    scanner: Arc<Scanner>,
+    scope: Option<String>,
+}
+
+impl vigie_scanner {
+    /// Runs `scan` with this scanner, under its scope if it has one.
+    fn with_view<R>(&self, scan: impl FnOnce(&ScannerView<'_>) -> R) -> R {
+        match &self.scope {
+            Some(scope) => scan(&ScannerView::Scoped(self.scanner.in_scope(scope))),
+            None => scan(&ScannerView::Whole(&self.scanner)),
+        }
+    }
+}
+
+/// The scanner as a scan function sees it: whole, or under a scope.
+enum ScannerView<'a> {
+    Whole(&'a Scanner),
+    Scoped(vigie_core::ScopedScanner<'a>),
+}
+
+impl ScannerView<'_> {
+    fn scan_text(&self, text: &str) -> Report {
+        match self {
+            ScannerView::Whole(scanner) => scanner.scan_text(text),
+            ScannerView::Scoped(scanner) => scanner.scan_text(text),
+        }
+    }
+
+    fn scan_bytes(&self, bytes: &[u8], name: Option<&str>) -> Report {
+        match self {
+            ScannerView::Whole(scanner) => scanner.scan_bytes(bytes, name),
+            ScannerView::Scoped(scanner) => scanner.scan_bytes(bytes, name),
+        }
+    }
+
+    fn scan_file(&self, path: &std::path::Path) -> Result<Report, vigie_core::Error> {
+        match self {
+            ScannerView::Whole(scanner) => scanner.scan_file(path),
+            ScannerView::Scoped(scanner) => scanner.scan_file(path),
+        }
+    }
+}
+
+/// Makes a scanner with the built-in rules, custom rules from `rules_toml`
+/// when it is not empty, and the policy `policy_toml` (the default policy
+/// when it is empty).
+///
+/// # Safety
+/// Each string is NULL with length 0, or points to that many readable
+/// bytes; `out` is NULL or writable.
+unsafe fn new_scanner(
+    policy_toml: *const c_char,
+    policy_toml_len: usize,
+    rules_toml: *const c_char,
+    rules_toml_len: usize,
+    out: *mut *mut vigie_scanner,
+) -> vigie_result {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let out = unsafe { out_arg(out, "out") }?;
+        // SAFETY: forwarded from the caller.
+        let policy_toml = unsafe { str_arg(policy_toml, policy_toml_len, "policy_toml") }?;
+        // SAFETY: forwarded from the caller.
+        let rules_toml = unsafe { str_arg(rules_toml, rules_toml_len, "rules_toml") }?;
+        let mut builder = Scanner::builder();
+        if !policy_toml.is_empty() {
+            builder = builder.policy(Policy::from_toml(policy_toml, "<policy_toml>")?);
+        }
+        if !rules_toml.is_empty() {
+            builder = builder.rule_pack("<rules_toml>", rules_toml);
+        }
+        let scanner = vigie_scanner {
+            scanner: Arc::new(builder.build()?),
+            scope: None,
+        };
+        *out = Box::into_raw(Box::new(scanner));
+        Ok(())
+    })
+}
+
+/// Makes a scanner with the built-in rules under a policy written in TOML
+/// (the format of `vigie scan --policy`, README "Policy"). An empty policy
+/// (NULL, 0) is the default policy. On success `*out` is the scanner; on
+/// failure it is NULL and `vigie_last_error` says what is wrong, with the
+/// line for TOML errors.
+///
+/// Errors: `VIGIE_RESULT_NULL_ARGUMENT`, `VIGIE_RESULT_INVALID_UTF8`,
+/// `VIGIE_RESULT_INVALID_POLICY`.
+///
+/// # Safety
+/// `policy_toml` is NULL with length 0, or points to `policy_toml_len`
+/// readable bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vigie_scanner_new(
+    policy_toml: *const c_char,
+    policy_toml_len: usize,
+    out: *mut *mut vigie_scanner,
+) -> vigie_result {
+    // SAFETY: forwarded from the caller; the empty rules string is valid.
+    unsafe { new_scanner(policy_toml, policy_toml_len, std::ptr::null(), 0, out) }
+}
+
+/// Like `vigie_scanner_new`, with a rule pack in TOML added to the built-in
+/// rules (the format of `vigie scan --rules`, README "Custom rules").
+///
+/// Errors: those of `vigie_scanner_new` and `VIGIE_RESULT_INVALID_RULES`.
+///
+/// # Safety
+/// Each string is NULL with length 0, or points to that many readable
+/// bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vigie_scanner_new_with_rules(
+    policy_toml: *const c_char,
+    policy_toml_len: usize,
+    rules_toml: *const c_char,
+    rules_toml_len: usize,
+    out: *mut *mut vigie_scanner,
+) -> vigie_result {
+    // SAFETY: forwarded from the caller.
+    unsafe {
+        new_scanner(
+            policy_toml,
+            policy_toml_len,
+            rules_toml,
+            rules_toml_len,
+            out,
+        )
+    }
+}
+
+/// Makes a scanner that shares `scanner`'s rules and applies the policy of
+/// the scope `scope` (a `[scopes.NAME]` table of the policy: a room, a
+/// channel). A scope the policy does not define gets the policy unchanged,
+/// as in the rest of vigie. Cheap: the rules are shared, not copied. Free
+/// both scanners, in any order.
+///
+/// # Safety
+/// `scanner` is NULL or live; `scope` is NULL with length 0, or points to
+/// `scope_len` readable bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vigie_scanner_in_scope(
+    scanner: *const vigie_scanner,
+    scope: *const c_char,
+    scope_len: usize,
+    out: *mut *mut vigie_scanner,
+) -> vigie_result {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let out = unsafe { out_arg(out, "out") }?;
+        // SAFETY: the caller passes NULL or a live scanner.
+        let scanner = unsafe { scanner_arg(scanner) }?;
+        // SAFETY: forwarded from the caller.
+        let scope = unsafe { str_arg(scope, scope_len, "scope") }?;
+        let scoped = vigie_scanner {
+            scanner: Arc::clone(&scanner.scanner),
+            scope: Some(scope.to_string()),
+        };
+        *out = Box::into_raw(Box::new(scoped));
+        Ok(())
+    })
+}
+
+/// Frees a scanner. NULL does nothing. No scan may be running with it.
+///
+/// # Safety
+/// `scanner` is NULL or a scanner from `vigie_scanner_new*` or
+/// `vigie_scanner_in_scope`, not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vigie_scanner_free(scanner: *mut vigie_scanner) {
+    if !scanner.is_null() {
+        // SAFETY: made by `Box::into_raw` above, freed once.
+        drop(unsafe { Box::from_raw(scanner) });
+    }
+}
+
+/// # Safety
+/// `scanner` is NULL or live for `'a`.
+unsafe fn scanner_arg<'a>(scanner: *const vigie_scanner) -> Result<&'a vigie_scanner, Failure> {
+    // SAFETY: the caller passes NULL or a live scanner.
+    unsafe { scanner.as_ref() }
+        .ok_or_else(|| Failure::new(vigie_result::NullArgument, "scanner is NULL"))
+}
+
+fn give_report(out: &mut *mut vigie_report, report: Report) {
+    *out = Box::into_raw(Box::new(vigie_report::new(report)));
+}
+
+/// Scans a message: UTF-8 text of `text_len` bytes (NULL with 0 is the empty
+/// message). On success `*out` is a report to free with `vigie_report_free`.
+/// Scanning itself does not fail: content that cannot be read ends in a
+/// report with problems.
+///
+/// Errors: `VIGIE_RESULT_NULL_ARGUMENT`, `VIGIE_RESULT_INVALID_UTF8` (use
+/// `vigie_scan_bytes` for text in another encoding).
+///
+/// # Safety
+/// `scanner` is NULL or live; `text` is NULL with length 0, or points to
+/// `text_len` readable bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vigie_scan_text(
+    scanner: *const vigie_scanner,
+    text: *const c_char,
+    text_len: usize,
+    out: *mut *mut vigie_report,
+) -> vigie_result {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let out = unsafe { out_arg(out, "out") }?;
+        // SAFETY: forwarded from the caller.
+        let scanner = unsafe { scanner_arg(scanner) }?;
+        // SAFETY: forwarded from the caller.
+        let text = unsafe { str_arg(text, text_len, "text") }?;
+        give_report(out, scanner.with_view(|view| view.scan_text(text)));
+        Ok(())
+    })
+}
+
+/// Scans an attachment given as bytes: its format comes from its content
+/// (text in any common encoding, HTML, RTF, e-mail, zip, Office,
+/// OpenDocument, PDF), never from its name. `name` (UTF-8, may be NULL with
+/// 0) names it in the report's source and messages only.
+///
+/// Errors: `VIGIE_RESULT_NULL_ARGUMENT`, `VIGIE_RESULT_INVALID_UTF8` (for
+/// `name`).
+///
+/// # Safety
+/// `scanner` is NULL or live; `data` and `name` are NULL with length 0, or
+/// point to that many readable bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vigie_scan_bytes(
+    scanner: *const vigie_scanner,
+    data: *const u8,
+    data_len: usize,
+    name: *const c_char,
+    name_len: usize,
+    out: *mut *mut vigie_report,
+) -> vigie_result {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let out = unsafe { out_arg(out, "out") }?;
+        // SAFETY: forwarded from the caller.
+        let scanner = unsafe { scanner_arg(scanner) }?;
+        // SAFETY: forwarded from the caller.
+        let data = unsafe { bytes_arg(data, data_len, "data") }?;
+        // SAFETY: forwarded from the caller.
+        let name = unsafe { str_arg(name, name_len, "name") }?;
+        let name = (!name.is_empty()).then_some(name);
+        let report = scanner.with_view(|view| view.scan_bytes(data, name));
+        give_report(
+            out,
+            match name {
+                Some(name) => report.with_source(name),
+                None => report,
+            },
+        );
+        Ok(())
+    })
+}
+
+/// Reads a file and scans it as `vigie_scan_bytes` does (reading at most the
+/// policy's `max_input_bytes`). `path` is `path_len` bytes, taken as they
+/// are (on Unix a path need not be UTF-8).
+///
+/// Errors: `VIGIE_RESULT_NULL_ARGUMENT`, `VIGIE_RESULT_IO` (the file cannot
+/// be opened or read; `vigie_last_error` names it and says why).
+///
+/// # Safety
+/// `scanner` is NULL or live; `path` is NULL with length 0, or points to
+/// `path_len` readable bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn vigie_scan_file(
+    scanner: *const vigie_scanner,
+    path: *const c_char,
+    path_len: usize,
+    out: *mut *mut vigie_report,
+) -> vigie_result {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let out = unsafe { out_arg(out, "out") }?;
+        // SAFETY: forwarded from the caller.
+        let scanner = unsafe { scanner_arg(scanner) }?;
+        // SAFETY: forwarded from the caller.
+        let path = unsafe { bytes_arg(path.cast(), path_len, "path") }?;
+        if path.is_empty() {
+            return Err(Failure::new(
+                vigie_result::Io,
+                "cannot read a file with an empty path",
+            ));
+        }
+        let path = path_from_bytes(path)?;
+        let report = scanner.with_view(|view| view.scan_file(&path))?;
+        give_report(out, report);
+        Ok(())
+    })
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Result<std::path::PathBuf, Failure> {
+    use std::os::unix::ffi::OsStrExt;
+    Ok(std::path::Path::new(std::ffi::OsStr::from_bytes(bytes)).to_path_buf())
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Result<std::path::PathBuf, Failure> {
+    std::str::from_utf8(bytes)
+        .map(std::path::PathBuf::from)
+        .map_err(|_| Failure::new(vigie_result::InvalidUtf8, "path is not valid UTF-8"))
+}

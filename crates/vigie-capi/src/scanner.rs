@@ -17,14 +17,15 @@ use crate::strings::{bytes_arg, out_arg, str_arg};
 pub struct vigie_scanner {
     // Shared with the scanners `vigie_scanner_in_scope` makes from it.
     scanner: Arc<Scanner>,
-    scope: Option<String>,
+    // A scope's policy, made once by `vigie_scanner_in_scope`.
+    scope_policy: Option<Policy>,
 }
 
 impl vigie_scanner {
     /// Runs `scan` with this scanner, under its scope if it has one.
     fn with_view<R>(&self, scan: impl FnOnce(&ScannerView<'_>) -> R) -> R {
-        match &self.scope {
-            Some(scope) => scan(&ScannerView::Scoped(self.scanner.in_scope(scope))),
+        match &self.scope_policy {
+            Some(policy) => scan(&ScannerView::Scoped(self.scanner.with_policy(policy))),
             None => scan(&ScannerView::Whole(&self.scanner)),
         }
     }
@@ -89,7 +90,7 @@ unsafe fn new_scanner(
         }
         let scanner = vigie_scanner {
             scanner: Arc::new(builder.build()?),
-            scope: None,
+            scope_policy: None,
         };
         *out = Box::into_raw(Box::new(scanner));
         Ok(())
@@ -149,8 +150,10 @@ pub unsafe extern "C" fn vigie_scanner_new_with_rules(
 /// Makes a scanner that shares `scanner`'s rules and applies the policy of
 /// the scope `scope` (a `[scopes.NAME]` table of the policy: a room, a
 /// channel). A scope the policy does not define gets the policy unchanged,
-/// as in the rest of vigie. Cheap: the rules are shared, not copied. Free
-/// both scanners, in any order.
+/// as in the rest of vigie. Called on a scoped scanner, the new scope
+/// replaces the old one. Cheap: the rules are shared, not copied, and the
+/// scope's policy is worked out once, here. Free both scanners, in any
+/// order.
 ///
 /// # Safety
 /// `scanner` is NULL or live; `scope` is NULL with length 0, or points to
@@ -169,9 +172,11 @@ pub unsafe extern "C" fn vigie_scanner_in_scope(
         let scanner = unsafe { scanner_arg(scanner) }?;
         // SAFETY: forwarded from the caller.
         let scope = unsafe { str_arg(scope, scope_len, "scope") }?;
+        // A scoped scanner's scope applies to the base policy, not on top
+        // of its own scope.
         let scoped = vigie_scanner {
             scanner: Arc::clone(&scanner.scanner),
-            scope: Some(scope.to_string()),
+            scope_policy: Some(scanner.scanner.policy().for_scope(scope)),
         };
         *out = Box::into_raw(Box::new(scoped));
         Ok(())

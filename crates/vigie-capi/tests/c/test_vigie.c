@@ -286,6 +286,13 @@ static void test_policies_rules_and_scopes(void) {
     CHECK_OK(vigie_scan_text(elsewhere, LIT("SECRET DÉFENSE"), &report));
     CHECK(vigie_report_get_verdict(report) == VIGIE_VERDICT_BLOCK);
     vigie_report_free(report);
+    /* A scope of a scoped scanner replaces its scope. */
+    vigie_scanner *back = NULL;
+    CHECK_OK(vigie_scanner_in_scope(room, LIT("!no-such-room:example.org"), &back));
+    CHECK_OK(vigie_scan_text(back, LIT("SECRET DÉFENSE"), &report));
+    CHECK(vigie_report_get_verdict(report) == VIGIE_VERDICT_BLOCK);
+    vigie_report_free(report);
+    vigie_scanner_free(back);
     /* Scoped scans of files and bytes too. */
     CHECK_OK(vigie_scan_bytes(room, (const uint8_t *)"SECRET DÉFENSE", 15, NULL, 0, &report));
     CHECK(vigie_report_get_verdict(report) == VIGIE_VERDICT_ALLOW);

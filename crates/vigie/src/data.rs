@@ -286,10 +286,16 @@ fn is_amount(text: &str, start: usize, end: usize) -> bool {
     const CURRENCIES: &[&str] = &[
         "€", "eur", "euro", "$", "usd", "£", "gbp", "chf", "k€", "m€", "dollar",
     ];
+    // Only the last bytes of `before` are compared: lowering all of it would
+    // copy the text before every match, quadratic over a long text.
+    let ends_with_code = |code: &str| {
+        before.len() >= code.len()
+            && before.as_bytes()[before.len() - code.len()..].eq_ignore_ascii_case(code.as_bytes())
+    };
     CURRENCIES.iter().any(|c| after_lower.starts_with(c))
         || before.ends_with(['€', '$', '£'])
-        || before.to_ascii_lowercase().ends_with("eur")
-        || before.to_ascii_lowercase().ends_with("usd")
+        || ends_with_code("eur")
+        || ends_with_code("usd")
 }
 
 /// Whether a number goes on beyond the match, past at most one separator

@@ -33,6 +33,11 @@ const DIGITS_AFTER: usize = 16;
 const DIGIT_GAP: usize = 3;
 /// How far around a match context and exclusion words are looked for.
 const CONTEXT_BYTES: usize = 64;
+/// How far before a value an exclusion word counts ("facture n° 535 448 452",
+/// "ticket 968501971"): close, and never after it, so that an order number in
+/// the next sentence does not hide a card number in this one.
+const EXCLUDE_BEFORE: usize = 32;
+const EXCLUDE_AFTER: usize = 0;
 
 /// One region of the text where one pattern's regex runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -242,13 +247,17 @@ fn judge(
     if numeric && (is_amount(text, start, end) || inside_larger_number(text, start, end)) {
         return None;
     }
-    // Exclusions speak of the value on its own line ("commande n° …");
+    // Exclusions name the value just before it, on its line ("commande n° …");
     // context words may stand on the line before ("Mon IBAN :\nFR76 …").
-    if !rule.exclude.is_empty() && Around::new(text, start, end, true).holds_any(&rule.exclude) {
+    if !rule.exclude.is_empty()
+        && Around::new(text, start, end, (EXCLUDE_BEFORE, EXCLUDE_AFTER), true)
+            .holds_any(&rule.exclude)
+    {
         return None;
     }
-    let context =
-        !rule.context.is_empty() && Around::new(text, start, end, false).holds_any(&rule.context);
+    let context = !rule.context.is_empty()
+        && Around::new(text, start, end, (CONTEXT_BYTES, CONTEXT_BYTES), false)
+            .holds_any(&rule.context);
     let confidence = if context {
         one_step_up(pattern.confidence)
     } else {
@@ -322,10 +331,10 @@ struct Around {
 }
 
 impl Around {
-    /// The [`CONTEXT_BYTES`] before and after a match, or less if
+    /// `reach.0` bytes before and `reach.1` after a match, or less if
     /// `same_line` and a line ends sooner.
-    fn new(text: &str, start: usize, end: usize, same_line: bool) -> Self {
-        let (mut from, mut to) = window_around(text, start, end, CONTEXT_BYTES, CONTEXT_BYTES);
+    fn new(text: &str, start: usize, end: usize, reach: (usize, usize), same_line: bool) -> Self {
+        let (mut from, mut to) = window_around(text, start, end, reach.0, reach.1);
         if same_line {
             if let Some(i) = memchr::memrchr(b'\n', &text.as_bytes()[from..start]) {
                 from += i + 1;

@@ -221,6 +221,19 @@ impl Normalized {
         if is_invisible(c) {
             return;
         }
+        // Accented Latin letters, the most common non-ASCII characters of
+        // French text, come from a table before any Unicode property lookup.
+        if let Some(letter) = latin_letter(c) {
+            self.runs.push(Run {
+                start: self.text.len() as u32,
+                origin: at as u32,
+                word_start: *gap,
+                one_char: true,
+            });
+            self.text.push(letter);
+            *gap = false;
+            return;
+        }
         if !c.is_alphanumeric() {
             // Spaces, dashes, quotes, symbols separate words; a combining
             // mark joins the letter before it.

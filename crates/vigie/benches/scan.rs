@@ -1,6 +1,6 @@
-//! Hot paths of the scanner: a clean chat message, a marked one, one with
-//! personal data and a credential, and a megabyte of clean and of
-//! candidate-dense text.
+//! Hot paths of the scanner: a short and a 1 KB clean chat message, a marked
+//! one, one with personal data and a credential, and a megabyte of clean, of
+//! candidate-dense and of number-heavy chat text.
 //!
 //! Run with `cargo bench -p vigie --bench scan`. Throughput is reported per
 //! byte, so criterion prints MB/s beside the time per iteration.
@@ -34,6 +34,37 @@ const SENSITIVE_MESSAGE: &str = "Bonjour, voici mes coordonnées pour le rembour
 IBAN FR76 3000 6000 0112 3456 7890 189, portable 06 12 34 56 78, \
 jean.dupont@example.fr. Pour le serveur de test, le mot de passe : Tr0ub4dor&3 \
 et le jeton ghp_16C7e42F292c6912E7710c838347Ae178B4a. Merci !";
+
+/// A plain 200-byte chat message, the shape of most of a server's traffic.
+const SHORT_MESSAGE: &str = "Bonjour Kenji, la réunion de mardi est décalée à 14 h 00 \
+dans le bâtiment B. Hi Karim, the Brussels sync moves to Thursday at 8:20, the build \
+for v2.4.1 is green. Merci !";
+
+/// A megabyte of chat as a server sees it: numbers everywhere (times,
+/// amounts, order numbers), and now and then an IBAN, a phone number or a
+/// marking. Quadratic work on numbers shows here first.
+fn chat_megabyte() -> String {
+    let lines = [
+        "Rappel : la facture n° 535448452 de 62066 € doit être réglée avant le 12/03/2026.",
+        "Le colis (suivi 287147267) est bloqué au dépôt de Lyon, code postal 69007.",
+        "Hi Chloé, can we move the Orion sync to Thursday at 13:20?",
+        "Voici mon RIB pour le remboursement : IBAN FR76 3000 6000 0112 3456 7890 189",
+        "Appelle Hugo au 06 20 44 51 57, c'est urgent.",
+        "Invoice #620868241 for 23058 EUR was approved, thanks Paul.",
+        "Le livrable v8.9.8 est parti en recette, merci Sophie pour les tests.",
+        "DIFFUSION RESTREINTE",
+        "On a 32 tickets ouverts sur Vega, je propose un point lundi matin.",
+        "Le budget Atlas passe à 48200 € après l'arbitrage de mardi.",
+    ];
+    let mut text = String::with_capacity(1 << 20);
+    let mut i = 0;
+    while text.len() < 1 << 20 {
+        text.push_str(lines[i % lines.len()]);
+        text.push('\n');
+        i += 1;
+    }
+    text
+}
 
 fn clean_megabyte() -> String {
     let mut text = String::with_capacity(1 << 20);
@@ -76,12 +107,15 @@ fn bench_scan(c: &mut Criterion) {
     let mut group = c.benchmark_group("scan_text");
     let clean_megabyte = clean_megabyte();
     let dense_megabyte = dense_megabyte();
+    let chat_megabyte = chat_megabyte();
     for (name, text) in [
+        ("short_message_200b", SHORT_MESSAGE),
         ("clean_message_1k", CLEAN_MESSAGE),
         ("marked_message", MARKED_MESSAGE),
         ("sensitive_message", SENSITIVE_MESSAGE),
         ("clean_1mb", clean_megabyte.as_str()),
         ("dense_1mb", dense_megabyte.as_str()),
+        ("chat_1mb", chat_megabyte.as_str()),
     ] {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_function(name, |b| b.iter(|| scanner.scan_text(black_box(text))));

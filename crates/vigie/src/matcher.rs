@@ -11,9 +11,10 @@
 //! ("ghp" for GitHub tokens, "mot de passe" for passwords): a keyword needs a
 //! word boundary only before it, since a token goes on after its prefix.
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::Automaton;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
 
-use crate::normalize::Normalized;
+use crate::normalize::{self, Normalized};
 use crate::rules::RuleSet;
 use crate::rules::pattern::Gate;
 
@@ -43,6 +44,10 @@ pub struct GateHit {
 #[derive(Debug, Clone)]
 pub struct Matcher {
     automaton: AhoCorasick,
+    /// The same patterns as a bare DFA, walked byte by byte by
+    /// [`Matcher::may_match`] (no prefilter: its states must mean only
+    /// "a pattern ends here" or not).
+    screen: aho_corasick::dfa::DFA,
     /// For each pattern, the indices of the forms (in [`RuleSet::forms`])
     /// that write it.
     forms_by_pattern: Vec<Vec<usize>>,
@@ -95,11 +100,33 @@ impl Matcher {
             .kind(Some(AhoCorasickKind::DFA))
             .build(&patterns)
             .expect("literal patterns of bounded size always compile");
+        let screen = aho_corasick::dfa::DFA::builder()
+            .match_kind(MatchKind::Standard)
+            .prefilter(false)
+            .build(&patterns)
+            .expect("literal patterns of bounded size always compile");
         Matcher {
             automaton,
+            screen,
             forms_by_pattern,
             gates_by_pattern,
         }
+    }
+
+    /// Whether the matching form of `original` holds any pattern at all,
+    /// boundaries aside. False means that [`Matcher::find`] would find
+    /// nothing, so the text need not be normalized: the common case for a
+    /// chat message, decided in one pass of a table lookup and a DFA step a
+    /// byte.
+    pub fn may_match(&self, original: &str) -> bool {
+        let screen = &self.screen;
+        let mut state = screen
+            .start_state(Anchored::No)
+            .expect("an unanchored DFA has an unanchored start state");
+        normalize::for_each_byte(original, |byte| {
+            state = screen.next_state(Anchored::No, state, byte);
+            screen.is_special(state) && screen.is_match(state)
+        })
     }
 
     /// Forms that write pattern `pattern`.

@@ -218,64 +218,22 @@ impl Normalized {
 
     /// Appends the Latin reading of one non-ASCII character as one run.
     fn push_char(&mut self, c: char, at: usize, gap: &mut bool) {
-        if is_invisible(c) {
-            return;
-        }
-        // Accented Latin letters, the most common non-ASCII characters of
-        // French text, come from a table before any Unicode property lookup.
-        if let Some(letter) = latin_letter(c) {
-            self.runs.push(Run {
-                start: self.text.len() as u32,
-                origin: at as u32,
-                word_start: *gap,
-                one_char: true,
-            });
-            self.text.push(letter);
-            *gap = false;
-            return;
-        }
-        if !c.is_alphanumeric() {
-            // Spaces, dashes, quotes, symbols separate words; a combining
-            // mark joins the letter before it.
-            if !is_combining_mark(c) {
-                *gap = true;
-            }
-            return;
-        }
         let run_start = self.text.len();
-        let word_start = *gap;
-        if let Some(letter) = latin_letter(c) {
-            // Accented letters of Western European languages, from a table.
-            self.text.push(letter);
-        } else if let Some(latin) = latin_reading(c) {
-            self.text.extend_from_slice(latin.as_bytes());
-        } else {
-            // A lone combining mark decomposes to itself and is dropped here:
-            // it joins the letter before it and leaves no boundary.
-            decompose_compatible(c, |d| {
-                if is_combining_mark(d) || is_invisible(d) {
-                    return;
+        let text = &mut self.text;
+        match read_char(c, |byte| text.push(byte)) {
+            CharReading::Ignored => {}
+            CharReading::Separator => *gap = true,
+            CharReading::Letters => {
+                if self.text.len() > run_start {
+                    self.runs.push(Run {
+                        start: run_start as u32,
+                        origin: at as u32,
+                        word_start: *gap,
+                        one_char: true,
+                    });
+                    *gap = false;
                 }
-                if d.is_ascii_alphanumeric() {
-                    self.text.push(d.to_ascii_lowercase() as u8);
-                } else if let Some(latin) = latin_reading(d) {
-                    self.text.extend_from_slice(latin.as_bytes());
-                } else if d.is_alphanumeric() {
-                    self.text.push(OTHER_LETTER);
-                } else {
-                    // Punctuation inside a compatibility form ("½" is "1⁄2")
-                    // would split it; treat the whole character as a letter.
-                }
-            });
-        }
-        if self.text.len() > run_start {
-            self.runs.push(Run {
-                start: run_start as u32,
-                origin: at as u32,
-                word_start,
-                one_char: true,
-            });
-            *gap = false;
+            }
         }
     }
 
@@ -388,6 +346,94 @@ static LATIN_LETTERS: std::sync::LazyLock<[u8; 0x250 - 0xC0]> = std::sync::LazyL
     }
     table
 });
+
+/// What one non-ASCII character adds to the matching form.
+enum CharReading {
+    /// Nothing, and no word boundary: invisible characters, combining marks
+    /// (which join the letter before them).
+    Ignored,
+    /// Nothing, but a word boundary: spaces, dashes, quotes, symbols.
+    Separator,
+    /// The bytes given to `emit` (possibly none, for a character whose
+    /// decomposition holds only punctuation).
+    Letters,
+}
+
+/// Reads one non-ASCII character: gives the bytes of its Latin reading to
+/// `emit` and says what kind of character it is. The one definition of the
+/// matching form's non-ASCII bytes, for [`Normalized`] and [`for_each_byte`].
+fn read_char(c: char, mut emit: impl FnMut(u8)) -> CharReading {
+    if is_invisible(c) {
+        return CharReading::Ignored;
+    }
+    // Accented Latin letters, the most common non-ASCII characters of French
+    // text, come from a table before any Unicode property lookup.
+    if let Some(letter) = latin_letter(c) {
+        emit(letter);
+        return CharReading::Letters;
+    }
+    if !c.is_alphanumeric() {
+        return if is_combining_mark(c) {
+            CharReading::Ignored
+        } else {
+            CharReading::Separator
+        };
+    }
+    if let Some(latin) = latin_reading(c) {
+        latin.bytes().for_each(emit);
+    } else {
+        // A lone combining mark decomposes to itself and is dropped here: it
+        // joins the letter before it and leaves no boundary.
+        decompose_compatible(c, |d| {
+            if is_combining_mark(d) || is_invisible(d) {
+                return;
+            }
+            if d.is_ascii_alphanumeric() {
+                emit(d.to_ascii_lowercase() as u8);
+            } else if let Some(latin) = latin_reading(d) {
+                latin.bytes().for_each(&mut emit);
+            } else if d.is_alphanumeric() {
+                emit(OTHER_LETTER);
+            } else {
+                // Punctuation inside a compatibility form ("½" is "1⁄2")
+                // would split it; treat the whole character as a letter.
+            }
+        });
+    }
+    CharReading::Letters
+}
+
+/// Gives each byte of the matching form of `original` to `visit`, in order,
+/// without building it, and stops as soon as `visit` returns true (then
+/// returns true). The bytes are those of [`Normalized::as_bytes`]; word
+/// boundaries and the map back to the original are not made. This is the
+/// scanner's cheap first look at a text: most messages hold no literal at
+/// all, and need nothing more.
+pub fn for_each_byte(original: &str, mut visit: impl FnMut(u8) -> bool) -> bool {
+    let bytes = original.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let reading = BYTE_READING[bytes[at] as usize];
+        if reading == NOT_ASCII {
+            let c = original[at..]
+                .chars()
+                .next()
+                .expect("index on a char boundary");
+            let mut stop = false;
+            read_char(c, |byte| stop = stop || visit(byte));
+            if stop {
+                return true;
+            }
+            at += c.len_utf8();
+            continue;
+        }
+        if reading != SEPARATOR && visit(reading) {
+            return true;
+        }
+        at += 1;
+    }
+    false
+}
 
 fn latin_letter(c: char) -> Option<u8> {
     let index = (c as u32).checked_sub(LATIN_TABLE_START)? as usize;

@@ -388,22 +388,22 @@ impl Scanner {
             let mut chunk_start = 0;
             while chunk_start < text.len() {
                 let chunk_end = cut_point(text, chunk_start + WINDOW_BYTES);
-                normalized.rebuild(&text[window_start..chunk_end]);
+                let window = &text[window_start..chunk_end];
                 candidates.clear();
                 gates.clear();
-                self.matcher.find(
-                    &text[window_start..chunk_end],
-                    normalized,
-                    window_start,
-                    candidates,
-                    gates,
-                );
-                // What starts in the overlap was seen by the window before,
-                // unless it runs past that window's end.
-                candidates.retain(|c| c.start >= chunk_start || c.end > chunk_start);
-                gates.retain(|g| g.at >= chunk_start);
-                candidates.sort_unstable_by_key(|c| (c.start, c.end));
-                qualify::qualify(&self.rules, &self.matcher, &context, candidates, qualified);
+                // Most windows hold no literal at all: a cheap pass says so
+                // before the matching form and its map are built.
+                if self.matcher.may_match(window) {
+                    normalized.rebuild(window);
+                    self.matcher
+                        .find(window, normalized, window_start, candidates, gates);
+                    // What starts in the overlap was seen by the window
+                    // before, unless it runs past that window's end.
+                    candidates.retain(|c| c.start >= chunk_start || c.end > chunk_start);
+                    gates.retain(|g| g.at >= chunk_start);
+                    candidates.sort_unstable_by_key(|c| (c.start, c.end));
+                    qualify::qualify(&self.rules, &self.matcher, &context, candidates, qualified);
+                }
                 // Portion marks and data are read chunk by chunk too, so that
                 // nothing they collect grows with the text.
                 let chunk = chunk_start..chunk_end;

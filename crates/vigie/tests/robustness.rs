@@ -54,6 +54,20 @@ proptest! {
         prop_assert!(json["findings"].is_array());
     }
 
+    /// The scanner skips texts whose byte stream holds no literal; that
+    /// stream must be the matching form itself, or a skipped text could hold
+    /// a marking.
+    #[test]
+    fn the_screening_stream_is_the_matching_form(text in tricky_text()) {
+        let mut streamed = Vec::new();
+        let stopped = vigie::normalize::for_each_byte(&text, |byte| {
+            streamed.push(byte);
+            false
+        });
+        prop_assert!(!stopped);
+        prop_assert_eq!(streamed, vigie::normalize::Normalized::new(&text).as_bytes().to_vec());
+    }
+
     #[test]
     fn any_bytes_give_a_report(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let report = SCANNER.scan_bytes(&bytes, None);

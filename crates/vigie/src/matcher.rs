@@ -18,6 +18,10 @@ use crate::normalize::{self, Normalized};
 use crate::rules::RuleSet;
 use crate::rules::pattern::Gate;
 
+/// How many word starts [`Matcher::may_match`] remembers: more than any
+/// built-in literal is long.
+const RECENT: usize = 64;
+
 /// A literal found on word boundaries, in matching-form and original
 /// coordinates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,19 +117,34 @@ impl Matcher {
         }
     }
 
-    /// Whether the matching form of `original` holds any pattern at all,
-    /// boundaries aside. False means that [`Matcher::find`] would find
-    /// nothing, so the text need not be normalized: the common case for a
-    /// chat message, decided in one pass of a table lookup and a DFA step a
-    /// byte.
+    /// Whether the matching form of `original` may hold a pattern starting
+    /// at a word start. False means that [`Matcher::find`] would find
+    /// nothing (it wants a word boundary before every match), so the text
+    /// need not be normalized: the common case for a chat message, decided
+    /// in one pass of a table lookup and a DFA step a byte. The positions of
+    /// the last [`RECENT`] word starts are kept, so that a pattern found
+    /// inside a word (the literal "dr" in "grand rendez-vous", which reads
+    /// "grandrendezvous") does not count.
     pub fn may_match(&self, original: &str) -> bool {
         let screen = &self.screen;
         let mut state = screen
             .start_state(Anchored::No)
             .expect("an unanchored DFA has an unanchored start state");
-        normalize::for_each_byte(original, |byte| {
+        // Word start number `k` is at byte `starts[k % RECENT]` of the form.
+        let mut starts = [usize::MAX; RECENT];
+        let mut k = 0usize;
+        let mut n = 0usize;
+        normalize::for_each_byte(original, |byte, word_start| {
+            if word_start {
+                starts[k % RECENT] = n;
+                k += 1;
+            }
             state = screen.next_state(Anchored::No, state, byte);
-            screen.is_special(state) && screen.is_match(state)
+            let found = screen.is_special(state)
+                && screen.is_match(state)
+                && starts_a_word(screen, state, n, &starts, k);
+            n += 1;
+            found
         })
     }
 
@@ -174,6 +193,32 @@ impl Matcher {
             }
         }
     }
+}
+
+/// Whether one of the patterns that end at byte `n` of the matching form
+/// (in DFA state `state`) starts at one of the word starts kept in
+/// `starts` (the `k` seen so far, the last [`RECENT`] of them kept). Out of
+/// [`Matcher::may_match`]'s loop, which it would slow: matches are rare.
+#[cold]
+fn starts_a_word(
+    screen: &aho_corasick::dfa::DFA,
+    state: aho_corasick::automaton::StateID,
+    n: usize,
+    starts: &[usize; RECENT],
+    k: usize,
+) -> bool {
+    (0..screen.match_len(state)).any(|i| {
+        let len = screen.pattern_len(screen.match_pattern(state, i));
+        // A pattern holds at most `len` word starts, so its first byte, if
+        // it starts a word, is among the last `len`. A pattern longer than
+        // the starts kept is taken to match.
+        let first = n + 1 - len;
+        len > RECENT
+            || (1..=len.min(k))
+                .map(|back| starts[(k - back) % RECENT])
+                .take_while(|&at| at >= first)
+                .any(|at| at == first)
+    })
 }
 
 #[cfg(test)]
@@ -262,5 +307,52 @@ mod tests {
                 "d\u{200B}iffusion\u{00A0}restreinte"
             )]
         );
+    }
+
+    #[test]
+    fn the_screen_ignores_literals_inside_words() {
+        let matcher = Matcher::new(&RuleSet::builtin());
+        // "dr" and "secret" inside words, "asia" as a place.
+        for text in ["Un grand rendez-vous", "ultrasecret", "Rendez-vous à 14 h"] {
+            assert!(!matcher.may_match(text), "{text}");
+        }
+        for text in [
+            "DR",
+            "Mention : DR",
+            "STOP SECRET",
+            "S E C R E T",
+            "D.I.F.F.U.S.I.O.N R.E.S.T.R.E.I.N.T.E",
+            "ＳＥＣＲＥＴ",
+            "le mot de passe",
+            "diffusion\u{200B}restreinte",
+        ] {
+            assert!(matcher.may_match(text), "{text}");
+        }
+    }
+
+    /// One matcher for every case of the property below.
+    static MATCHER: std::sync::LazyLock<Matcher> =
+        std::sync::LazyLock::new(|| Matcher::new(&RuleSet::builtin()));
+
+    proptest::proptest! {
+        /// A text the screen lets pass holds nothing the matcher would find.
+        #[test]
+        fn what_the_screen_passes_has_no_candidate(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "dr", "DR", "secret", "SECRET", "S E C R E T", "top", "asia", "ghp_",
+                "mot de passe", "é", "\u{0301}", "\u{200B}", "ﬁ", "С", " ", "  ", "\n",
+                "-", ".", "x", "Classification : ", "1234567", "//", "(S//NF)",
+            ]),
+            0..24,
+        )) {
+            let text = pieces.concat();
+            let matcher = &*MATCHER;
+            if !matcher.may_match(&text) {
+                let normalized = Normalized::new(&text);
+                let (mut candidates, mut gates) = (Vec::new(), Vec::new());
+                matcher.find(&text, &normalized, 0, &mut candidates, &mut gates);
+                proptest::prop_assert!(candidates.is_empty() && gates.is_empty(), "{:?}", text);
+            }
+        }
     }
 }

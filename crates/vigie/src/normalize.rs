@@ -404,13 +404,18 @@ fn read_char(c: char, mut emit: impl FnMut(u8)) -> CharReading {
 }
 
 /// Gives each byte of the matching form of `original` to `visit`, in order,
-/// without building it, and stops as soon as `visit` returns true (then
-/// returns true). The bytes are those of [`Normalized::as_bytes`]; word
-/// boundaries and the map back to the original are not made. This is the
-/// scanner's cheap first look at a text: most messages hold no literal at
-/// all, and need nothing more.
-pub fn for_each_byte(original: &str, mut visit: impl FnMut(u8) -> bool) -> bool {
+/// with whether it starts a word, without building the form; stops as soon
+/// as `visit` returns true (and then returns true). The bytes are those of
+/// [`Normalized::as_bytes`]. The word starts are those before letter-spaced
+/// words are joined ("S E C R E T" starts six words here, one in
+/// [`Normalized`]), so they include every word start of the matching form.
+/// This is the scanner's cheap first look at a text: most messages hold no
+/// literal at a word start, and need nothing more.
+pub fn for_each_byte(original: &str, mut visit: impl FnMut(u8, bool) -> bool) -> bool {
     let bytes = original.as_bytes();
+    // As in `Normalized::rebuild`: whether a word boundary stands before the
+    // next letter.
+    let mut gap = true;
     let mut at = 0;
     while at < bytes.len() {
         let reading = BYTE_READING[bytes[at] as usize];
@@ -420,15 +425,30 @@ pub fn for_each_byte(original: &str, mut visit: impl FnMut(u8) -> bool) -> bool 
                 .next()
                 .expect("index on a char boundary");
             let mut stop = false;
-            read_char(c, |byte| stop = stop || visit(byte));
+            let mut first = true;
+            let word_start = gap;
+            let kind = read_char(c, |byte| {
+                stop = stop || visit(byte, word_start && first);
+                first = false;
+            });
             if stop {
                 return true;
+            }
+            match kind {
+                CharReading::Separator => gap = true,
+                CharReading::Letters if !first => gap = false,
+                _ => {}
             }
             at += c.len_utf8();
             continue;
         }
-        if reading != SEPARATOR && visit(reading) {
-            return true;
+        if reading == SEPARATOR {
+            gap = true;
+        } else {
+            if visit(reading, gap) {
+                return true;
+            }
+            gap = false;
         }
         at += 1;
     }

@@ -60,7 +60,7 @@ proptest! {
     #[test]
     fn the_screening_stream_is_the_matching_form(text in tricky_text()) {
         let mut streamed = Vec::new();
-        let stopped = vigie::normalize::for_each_byte(&text, |byte| {
+        let stopped = vigie::normalize::for_each_byte(&text, |byte, _| {
             streamed.push(byte);
             false
         });

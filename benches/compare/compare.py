@@ -260,7 +260,8 @@ def markdown(results, pdf_rows, rust, meta, totals):
         "",
         f"Made by `benches/compare/run` on {meta['date']}: {meta['cpu']}, one core "
         f"(`taskset -c {meta['core']}`), Python {meta['python']}, medians of {meta['runs']} runs "
-        "(half as many for re and Presidio).",
+        "(half as many for re and Presidio). On this shared machine a figure can move by a "
+        "third from one run to the next: compare engines within one run.",
         "",
         f"Corpus (`benches/corpus/generate.py`, fixed seed): {meta['messages']:,} chat messages "
         f"(median {meta['median_bytes']} bytes; {totals['marking']:,} with a marking, "

@@ -32,13 +32,47 @@ RESULTS = ROOT / "benches" / "results"
 LABELS = ["marking", "data", "trap", "clean"]
 
 
-def median_seconds(runs, work):
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+def seconds_of(work):
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+class Engine:
+    """One engine: what it found (counted once, before timing), and the
+    passes to time. `rounds` caps how many timed passes it gets (the slow
+    engines get fewer)."""
+
+    def __init__(self, name, note, messages, nbytes, matches, flagged,
+                 messages_pass, bulk_pass=None, rounds=None):
+        self.name, self.note = name, note
+        self.messages, self.nbytes = messages, nbytes
+        self.matches, self.flagged = matches, flagged
+        self.messages_pass, self.bulk_pass = messages_pass, bulk_pass
+        self.rounds = rounds
+        self.times, self.bulk_times = [], []
+
+
+def measure(engines, runs, bulk_bytes):
+    """Times the engines in rounds, each round one pass of every engine in
+    turn, so that a slow spell of this shared machine falls on all of them
+    rather than on whichever ran then; the median of each engine's passes."""
+    for round_index in range(runs):
+        for engine in engines:
+            if engine.rounds is not None and round_index >= engine.rounds:
+                continue
+            print(f"   round {round_index + 1}: {engine.name}", file=sys.stderr, flush=True)
+            engine.times.append(engine.messages_pass())
+            if engine.bulk_pass is not None:
+                engine.bulk_times.append(engine.bulk_pass())
+    results = []
+    for engine in engines:
+        seconds = statistics.median(engine.times)
+        bulk = (bulk_bytes / statistics.median(engine.bulk_times) / 1e6
+                if engine.bulk_times else None)
+        results.append(result(engine.name, engine.messages, seconds, engine.nbytes,
+                              engine.matches, engine.flagged, bulk=bulk, note=engine.note))
+    return results
 
 
 def load_messages(path):
@@ -69,21 +103,55 @@ def result(name, messages, seconds, nbytes, matches, flagged, bulk=None, note=""
 # ------------------------------------------------------------------ engines
 
 
-def vigie_rust(args, corpus, labels):
-    pdfs = [str(p) for p in args.pdfs]
-    command = [str(args.rust_binary), "--messages", str(corpus / "messages.jsonl"),
-               "--bulk", str(corpus / "bulk.txt"), "--runs", str(args.runs)]
-    for pdf in pdfs:
-        command += ["--pdf", pdf]
-    out = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    flagged = {label: out["flagged"].get(label, 0) for label in LABELS}
-    main = result("vigie (Rust API)", out["messages"], out["seconds"], out["bytes"],
-                  out["findings"], flagged, bulk=out["bulk"]["mb_per_second"],
-                  note="normalizes, qualifies context, validates; offsets")
-    return main, out
+class RustRounds:
+    """vigie's Rust API, measured by its benchmark binary: one run of the
+    binary per round (messages, plain messages, bulk file, plain bulk), the
+    PDFs once at the end. The medians of the rounds are kept in `figures`."""
+
+    def __init__(self, args, corpus):
+        self.base = [str(args.rust_binary), "--messages", str(corpus / "messages.jsonl")]
+        self.bulk = ["--bulk", str(corpus / "bulk.txt")]
+        self.args = args
+        self.rounds = []
+
+    def run(self, extra):
+        out = subprocess.run(self.base + extra, check=True, capture_output=True, text=True)
+        return json.loads(out.stdout)
+
+    def engine(self):
+        first = self.run(["--runs", "1"])
+        flagged = {label: first["flagged"].get(label, 0) for label in LABELS}
+
+        def messages_pass():
+            self.rounds.append(self.run(self.bulk + ["--runs", "1"]))
+            return self.rounds[-1]["seconds"]
+
+        return Engine("vigie (Rust API)", "normalizes, qualifies context, validates; offsets",
+                      first["messages"], first["bytes"], first["findings"], flagged,
+                      messages_pass, lambda: self.rounds[-1]["bulk"]["seconds"])
+
+    def figures(self):
+        """The last round's output with every timing replaced by the median
+        of the rounds, and the PDFs timed."""
+        out = dict(self.rounds[-1])
+
+        def median(key):
+            return statistics.median(r[key] for r in self.rounds)
+
+        out["seconds"] = median("seconds")
+        out["messages_per_second"] = out["messages"] / out["seconds"]
+        out["clean_messages_per_second"] = median("clean_messages_per_second")
+        out["clean_bulk_mb_per_second"] = median("clean_bulk_mb_per_second")
+        out["bulk"] = dict(out["bulk"], mb_per_second=statistics.median(
+            r["bulk"]["mb_per_second"] for r in self.rounds))
+        pdfs = []
+        for pdf in self.args.pdfs:
+            pdfs += ["--pdf", str(pdf)]
+        out["pdfs"] = self.run(pdfs + ["--runs", str(self.args.runs)])["pdfs"] if pdfs else []
+        return out
 
 
-def vigie_python(args, messages, labels, bulk):
+def vigie_python(messages, labels, bulk):
     import vigie
 
     scanner = vigie.Scanner(policy={"limits": {"max_findings": 100_000_000}})
@@ -91,24 +159,26 @@ def vigie_python(args, messages, labels, bulk):
     reports = [scanner.scan_text(m) for m in messages]
     flagged = tally(labels, [i for i, r in enumerate(reports) if r.verdict != "allow"])
     matches = sum(len(r.findings) for r in reports)
+    # 100,000 live reports would make every garbage collection during the
+    # timed passes slower; a caller keeps one report at a time.
+    del reports
 
     def per_message():
         scan = scanner.scan_text
         for m in messages:
             scan(m)
 
-    seconds = median_seconds(args.runs, per_message)
-    bulk_seconds = median_seconds(args.runs, lambda: scanner.scan_text(bulk))
-    bulk_mb = len(bulk.encode("utf-8")) / bulk_seconds / 1e6
-    one = result("vigie (Python, scan_text)", len(messages), seconds, nbytes, matches, flagged,
-                 bulk=bulk_mb, note="a Report object per message")
-    seconds = median_seconds(args.runs, lambda: scanner.scan_many(messages))
-    many = result("vigie (Python, scan_many)", len(messages), seconds, nbytes, matches, flagged,
-                  note="one call for the whole list, one thread")
-    return [one, many]
+    return [
+        Engine("vigie (Python, scan_text)", "a Report object per message", len(messages), nbytes,
+               matches, flagged, lambda: seconds_of(per_message),
+               lambda: seconds_of(lambda: scanner.scan_text(bulk))),
+        Engine("vigie (Python, scan_many)", "one call for the whole list, one thread",
+               len(messages), nbytes, matches, flagged,
+               lambda: seconds_of(lambda: scanner.scan_many(messages))),
+    ]
 
 
-def python_re(args, patterns, messages, labels, bulk):
+def python_re(runs, patterns, messages, labels, bulk):
     literals = sorted({p["text"] for p in patterns["literals"]}, key=len, reverse=True)
     parts = [r"(?i:\b(?:" + "|".join(re.escape(t) for t in literals) + r")\b)"]
     for p in patterns["regexes"]:
@@ -125,15 +195,14 @@ def python_re(args, patterns, messages, labels, bulk):
             for m in combined.finditer(text):
                 m.span()
 
-    runs = max(1, args.runs // 2)
-    seconds = median_seconds(runs, per_message)
-    bulk_seconds = median_seconds(runs, lambda: sum(1 for _ in combined.finditer(bulk)))
-    return result("Python re (one alternation)", len(messages), seconds, nbytes, matches, flagged,
-                  bulk=len(bulk.encode("utf-8")) / bulk_seconds / 1e6,
-                  note="case-insensitive literals, no normalization or validation; offsets")
+    return Engine("Python re (one alternation)",
+                  "case-insensitive literals, no normalization or validation; offsets",
+                  len(messages), nbytes, matches, flagged, lambda: seconds_of(per_message),
+                  lambda: seconds_of(lambda: sum(1 for _ in combined.finditer(bulk))),
+                  rounds=max(1, runs // 2))
 
 
-def hyperscan_engines(args, patterns, messages, labels, bulk):
+def hyperscan_engines(patterns, messages, labels, bulk):
     import hyperscan
 
     expressions, flags = [], []
@@ -145,9 +214,10 @@ def hyperscan_engines(args, patterns, messages, labels, bulk):
         flags.append(base | hyperscan.HS_FLAG_CASELESS)
     for p in patterns["regexes"]:
         # Hyperscan refuses some of vigie's bounded repeats as too large
-        # ("{4,128}" after a Unicode class); above 32 they become unbounded.
+        # ("{4,128}" after a Unicode class, "{1,20}" inside "{0,4}"); above
+        # 16 they become unbounded, which can only add matches.
         regex = re.sub(r"\{(\d+),(\d+)\}",
-                       lambda m: m[0] if int(m[2]) <= 32 else "{%s,}" % m[1], p["regex"])
+                       lambda m: m[0] if int(m[2]) <= 16 else "{%s,}" % m[1], p["regex"])
         extra = 0
         if regex.startswith("(?i)"):
             regex, extra = regex[4:], hyperscan.HS_FLAG_CASELESS
@@ -176,19 +246,19 @@ def hyperscan_engines(args, patterns, messages, labels, bulk):
         flagged = tally(labels, [i for i, n in enumerate(counts) if n])
         matches = sum(counts)
 
-        def per_message():
+        def per_message(db=db, on_match=on_match):
             for i, data in enumerate(encoded):
                 db.scan(data, match_event_handler=on_match, context=i)
 
-        seconds = median_seconds(args.runs, per_message)
-        bulk_seconds = median_seconds(args.runs, lambda: db.scan(
-            bulk_bytes, match_event_handler=lambda *a: None))
-        out.append(result(name, len(messages), seconds, nbytes, matches, flagged,
-                          bulk=len(bulk_bytes) / bulk_seconds / 1e6, note=note))
+        def bulk_pass(db=db):
+            return seconds_of(lambda: db.scan(bulk_bytes, match_event_handler=lambda *a: None))
+
+        out.append(Engine(name, note, len(messages), nbytes, matches, flagged,
+                          lambda per_message=per_message: seconds_of(per_message), bulk_pass))
     return out
 
 
-def presidio(args, patterns, messages, labels, blank_model):
+def presidio(args, runs, patterns, messages, labels, blank_model):
     import logging
 
     import tldextract
@@ -219,12 +289,14 @@ def presidio(args, patterns, messages, labels, blank_model):
     flagged = tally(sub_labels, [i for i, hits in enumerate(found) if hits])
     matches = sum(len(hits) for hits in found)
     nbytes = sum(len(m.encode("utf-8")) for m in subset)
-    seconds = median_seconds(max(1, args.runs // 2),
-                             lambda: [analyzer.analyze(text=t, language="en") for t in subset])
     recognizers = len(registry.recognizers)
-    return result("Presidio (pattern recognizers)", len(subset), seconds, nbytes, matches, flagged,
-                  note=f"{recognizers} pattern recognizers incl. the markings as a deny list; "
-                  f"first {len(subset)} messages")
+    return Engine("Presidio (pattern recognizers)",
+                  f"{recognizers} pattern recognizers incl. the markings as a deny list; "
+                  f"first {len(subset)} messages",
+                  len(subset), nbytes, matches, flagged,
+                  lambda: seconds_of(lambda: [analyzer.analyze(text=t, language="en")
+                                              for t in subset]),
+                  rounds=max(1, runs // 2))
 
 
 def pymupdf_pages(args):
@@ -241,7 +313,7 @@ def pymupdf_pages(args):
                     page.get_text()
 
         rows.append({"path": str(path), "pages": pages,
-                     "seconds": median_seconds(args.runs, extract)})
+                     "seconds": statistics.median(seconds_of(extract) for _ in range(args.runs))})
     return rows
 
 
@@ -259,9 +331,10 @@ def markdown(results, pdf_rows, rust, meta, totals):
         "# vigie beside Python re, Hyperscan and Presidio",
         "",
         f"Made by `benches/compare/run` on {meta['date']}: {meta['cpu']}, one core "
-        f"(`taskset -c {meta['core']}`), Python {meta['python']}, medians of {meta['runs']} runs "
-        "(half as many for re and Presidio). On this shared machine a figure can move by a "
-        "third from one run to the next: compare engines within one run.",
+        f"(`taskset -c {meta['core']}`), Python {meta['python']}, medians of {meta['runs']} timed "
+        "passes (half as many for re and Presidio), taken in rounds of one pass of every engine "
+        "in turn, so that a slow spell of this shared machine falls on all engines alike. A "
+        "figure can still move by a fifth or more from one run to the next.",
         "",
         f"Corpus (`benches/corpus/generate.py`, fixed seed): {meta['messages']:,} chat messages "
         f"(median {meta['median_bytes']} bytes; {totals['marking']:,} with a marking, "
@@ -395,20 +468,18 @@ def main():
     bulk = (args.corpus / "bulk.txt").read_text(encoding="utf-8")
     totals = {label: labels.count(label) for label in LABELS}
 
-    results = []
     step = lambda name: print(f"-- {name}", file=sys.stderr, flush=True)  # noqa: E731
-    step("vigie, Rust API")
-    main_result, rust = vigie_rust(args, args.corpus, labels)
-    results.append(main_result)
-    step("vigie, Python binding")
-    results += vigie_python(args, messages, labels, bulk)
-    step("Hyperscan")
-    results += hyperscan_engines(args, patterns, messages, labels, bulk)
-    step("Python re")
-    results.append(python_re(args, patterns, messages, labels, bulk))
-    step("Presidio")
-    results.append(presidio(args, patterns, messages, labels, args.blank_model))
-    step("PyMuPDF")
+    step("setting up: vigie (Rust, Python), Hyperscan, Python re, Presidio")
+    rust = RustRounds(args, args.corpus)
+    engines = [rust.engine()]
+    engines += vigie_python(messages, labels, bulk)
+    engines += hyperscan_engines(patterns, messages, labels, bulk)
+    engines.append(python_re(args.runs, patterns, messages, labels, bulk))
+    engines.append(presidio(args, args.runs, patterns, messages, labels, args.blank_model))
+    step(f"timing, {args.runs} rounds")
+    results = measure(engines, args.runs, len(bulk.encode("utf-8")))
+    step("PDFs: vigie and PyMuPDF")
+    rust = rust.figures()
     pdf_rows = pymupdf_pages(args)
 
     sizes = sorted(len(m.encode("utf-8")) for m in messages)

@@ -122,7 +122,7 @@ impl Matcher {
     /// nothing (it wants a word boundary before every match), so the text
     /// need not be normalized: the common case for a chat message, decided
     /// in one pass of a table lookup and a DFA step a byte. The positions of
-    /// the last [`RECENT`] word starts are kept, so that a pattern found
+    /// the last 64 word starts (`RECENT`) are kept, so that a pattern found
     /// inside a word (the literal "dr" in "grand rendez-vous", which reads
     /// "grandrendezvous") does not count.
     pub fn may_match(&self, original: &str) -> bool {

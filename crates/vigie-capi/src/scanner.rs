@@ -204,8 +204,26 @@ unsafe fn scanner_arg<'a>(scanner: *const vigie_scanner) -> Result<&'a vigie_sca
         .ok_or_else(|| Failure::new(vigie_result::NullArgument, "scanner is NULL"))
 }
 
-fn give_report(out: &mut *mut vigie_report, report: Report) {
-    *out = Box::into_raw(Box::new(vigie_report::new(report)));
+/// The body shared by the scan functions: checks `out` (cleared first) and
+/// `scanner`, runs `scan`, and hands its report to the caller in a new
+/// handle.
+///
+/// # Safety
+/// `scanner` is NULL or live; `out` is NULL or writable.
+unsafe fn scan_into(
+    scanner: *const vigie_scanner,
+    out: *mut *mut vigie_report,
+    scan: impl FnOnce(&vigie_scanner) -> Result<Report, Failure>,
+) -> vigie_result {
+    guard(|| {
+        // SAFETY: forwarded from the caller.
+        let out = unsafe { out_arg(out, "out") }?;
+        // SAFETY: forwarded from the caller.
+        let scanner = unsafe { scanner_arg(scanner) }?;
+        let report = scan(scanner)?;
+        *out = Box::into_raw(Box::new(vigie_report::new(report)));
+        Ok(())
+    })
 }
 
 /// Scans a message: UTF-8 text of `text_len` bytes (NULL with 0 is the empty
@@ -226,16 +244,14 @@ pub unsafe extern "C" fn vigie_scan_text(
     text_len: usize,
     out: *mut *mut vigie_report,
 ) -> vigie_result {
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(out, "out") }?;
-        // SAFETY: forwarded from the caller.
-        let scanner = unsafe { scanner_arg(scanner) }?;
-        // SAFETY: forwarded from the caller.
-        let text = unsafe { str_arg(text, text_len, "text") }?;
-        give_report(out, scanner.with_view(|view| view.scan_text(text)));
-        Ok(())
-    })
+    // SAFETY: the caller's guarantees on every pointer, forwarded (the
+    // closure runs inside this block).
+    unsafe {
+        scan_into(scanner, out, |scanner| {
+            let text = str_arg(text, text_len, "text")?;
+            Ok(scanner.with_view(|view| view.scan_text(text)))
+        })
+    }
 }
 
 /// Scans an attachment given as bytes: its format comes from its content
@@ -258,26 +274,20 @@ pub unsafe extern "C" fn vigie_scan_bytes(
     name_len: usize,
     out: *mut *mut vigie_report,
 ) -> vigie_result {
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(out, "out") }?;
-        // SAFETY: forwarded from the caller.
-        let scanner = unsafe { scanner_arg(scanner) }?;
-        // SAFETY: forwarded from the caller.
-        let data = unsafe { bytes_arg(data, data_len, "data") }?;
-        // SAFETY: forwarded from the caller.
-        let name = unsafe { str_arg(name, name_len, "name") }?;
-        let name = (!name.is_empty()).then_some(name);
-        let report = scanner.with_view(|view| view.scan_bytes(data, name));
-        give_report(
-            out,
-            match name {
+    // SAFETY: the caller's guarantees on every pointer, forwarded (the
+    // closure runs inside this block).
+    unsafe {
+        scan_into(scanner, out, |scanner| {
+            let data = bytes_arg(data, data_len, "data")?;
+            let name = str_arg(name, name_len, "name")?;
+            let name = (!name.is_empty()).then_some(name);
+            let report = scanner.with_view(|view| view.scan_bytes(data, name));
+            Ok(match name {
                 Some(name) => report.with_source(name),
                 None => report,
-            },
-        );
-        Ok(())
-    })
+            })
+        })
+    }
 }
 
 /// Reads a file and scans it as `vigie_scan_bytes` does (reading at most the
@@ -297,24 +307,21 @@ pub unsafe extern "C" fn vigie_scan_file(
     path_len: usize,
     out: *mut *mut vigie_report,
 ) -> vigie_result {
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(out, "out") }?;
-        // SAFETY: forwarded from the caller.
-        let scanner = unsafe { scanner_arg(scanner) }?;
-        // SAFETY: forwarded from the caller.
-        let path = unsafe { bytes_arg(path.cast(), path_len, "path") }?;
-        if path.is_empty() {
-            return Err(Failure::new(
-                vigie_result::Io,
-                "cannot read a file with an empty path",
-            ));
-        }
-        let path = path_from_bytes(path)?;
-        let report = scanner.with_view(|view| view.scan_file(&path))?;
-        give_report(out, report);
-        Ok(())
-    })
+    // SAFETY: the caller's guarantees on every pointer, forwarded (the
+    // closure runs inside this block).
+    unsafe {
+        scan_into(scanner, out, |scanner| {
+            let path = bytes_arg(path.cast(), path_len, "path")?;
+            if path.is_empty() {
+                return Err(Failure::new(
+                    vigie_result::Io,
+                    "cannot read a file with an empty path",
+                ));
+            }
+            let path = path_from_bytes(path)?;
+            Ok(scanner.with_view(|view| view.scan_file(&path))?)
+        })
+    }
 }
 
 #[cfg(unix)]

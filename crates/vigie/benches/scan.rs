@@ -56,23 +56,24 @@ fn chat_megabyte() -> String {
         "On a 32 tickets ouverts sur Vega, je propose un point lundi matin.",
         "Le budget Atlas passe à 48200 € après l'arbitrage de mardi.",
     ];
+    megabyte_of(&lines)
+}
+
+/// `lines` one after another, one per line, again and again up to 1 MiB.
+fn megabyte_of(lines: &[&str]) -> String {
     let mut text = String::with_capacity(1 << 20);
-    let mut i = 0;
-    while text.len() < 1 << 20 {
-        text.push_str(lines[i % lines.len()]);
+    for line in lines.iter().cycle() {
+        if text.len() >= 1 << 20 {
+            break;
+        }
+        text.push_str(line);
         text.push('\n');
-        i += 1;
     }
     text
 }
 
 fn clean_megabyte() -> String {
-    let mut text = String::with_capacity(1 << 20);
-    while text.len() < 1 << 20 {
-        text.push_str(CLEAN_MESSAGE);
-        text.push('\n');
-    }
-    text
+    megabyte_of(&[CLEAN_MESSAGE])
 }
 
 /// A megabyte where every line holds a candidate: markings, traps, banners.
@@ -89,14 +90,7 @@ fn dense_megabyte() -> String {
         "the NATO summit and NATO SECRET papers",
         "accès restreint au secrétariat",
     ];
-    let mut text = String::with_capacity(1 << 20);
-    let mut i = 0;
-    while text.len() < 1 << 20 {
-        text.push_str(lines[i % lines.len()]);
-        text.push('\n');
-        i += 1;
-    }
-    text
+    megabyte_of(&lines)
 }
 
 fn bench_scan(c: &mut Criterion) {

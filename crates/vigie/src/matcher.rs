@@ -330,6 +330,24 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_screen_passes_literals_longer_than_the_word_starts_it_keeps() {
+        // A custom form of 70 one-letter words: more word starts than the
+        // screen keeps, so it must be taken to match rather than missed.
+        let letters: Vec<String> = (0..70)
+            .map(|i| ((b'A' + (i % 26) as u8) as char).to_string())
+            .collect();
+        let form = letters.join(" ");
+        let mut rules = RuleSet::builtin();
+        let pack = format!(
+            "pack = \"acme\"\n[[rule]]\nid = \"acme.long\"\nname = \"Long\"\nlevel = 2\nforms = [{{ text = \"{form}\" }}]\n"
+        );
+        rules.add_pack("acme.toml", &pack).unwrap();
+        let matcher = Matcher::new(&rules);
+        let text = format!("Objet : {form}\n");
+        assert!(matcher.may_match(&text));
+    }
+
     /// One matcher for every case of the property below.
     static MATCHER: std::sync::LazyLock<Matcher> =
         std::sync::LazyLock::new(|| Matcher::new(&RuleSet::builtin()));

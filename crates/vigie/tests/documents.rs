@@ -220,36 +220,23 @@ fn four_gibibytes_of_zeros_end_in_a_limit_problem_quickly() {
 #[test]
 fn archive_entry_and_inflation_limits_from_the_policy_trip() {
     let bytes = std::fs::read(fixtures().join("documents/clean.zip")).unwrap();
-    let entries = vigie::Policy::from_toml("[limits]\nmax_entries = 1", "test").unwrap();
-    let report = Scanner::builder()
-        .policy(entries)
-        .build()
-        .unwrap()
-        .scan_bytes(&bytes, Some("clean.zip"));
-    assert_eq!(report.verdict.to_string(), "block");
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|p| p.message.contains("more than 1 archive entries")),
-        "{:?}",
-        report.problems
-    );
-    let inflated = vigie::Policy::from_toml("[limits]\nmax_inflated_bytes = 10", "test").unwrap();
-    let report = Scanner::builder()
-        .policy(inflated)
-        .build()
-        .unwrap()
-        .scan_bytes(&bytes, Some("clean.zip"));
-    assert_eq!(report.verdict.to_string(), "block");
-    assert!(
-        report
-            .problems
-            .iter()
-            .any(|p| p.message.contains("inflates past")),
-        "{:?}",
-        report.problems
-    );
+    for (limit, problem) in [
+        ("max_entries = 1", "more than 1 archive entries"),
+        ("max_inflated_bytes = 10", "inflates past"),
+    ] {
+        let policy = vigie::Policy::from_toml(&format!("[limits]\n{limit}"), "test").unwrap();
+        let report = Scanner::builder()
+            .policy(policy)
+            .build()
+            .unwrap()
+            .scan_bytes(&bytes, Some("clean.zip"));
+        assert_eq!(report.verdict.to_string(), "block", "{limit}");
+        assert!(
+            report.problems.iter().any(|p| p.message.contains(problem)),
+            "{limit}: {:?}",
+            report.problems
+        );
+    }
     let unlimited = Scanner::new().scan_bytes(&bytes, Some("clean.zip"));
     assert_eq!(
         unlimited.verdict.to_string(),

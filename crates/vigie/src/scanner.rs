@@ -2,10 +2,9 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-
-use crate::data::{DataFinder, Job};
 use std::io::Read;
 
+use crate::data::{DataFinder, Job};
 use crate::error::Error;
 use crate::extract;
 use crate::matcher::{Candidate, GateHit, Matcher};

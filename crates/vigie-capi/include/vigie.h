@@ -200,6 +200,10 @@ typedef enum {
    * Text read from an image by OCR.
    */
   VIGIE_PART_OCR = 7,
+  /**
+   * Text a reader of the document does not see (hidden by its style).
+   */
+  VIGIE_PART_HIDDEN = 8,
 } vigie_part;
 
 /**
@@ -641,8 +645,8 @@ const char *vigie_kind_str(unsigned int value);
 const char *vigie_confidence_str(unsigned int value);
 
 /**
- * "body", "header", "footer", "notes", "comment", "metadata", "label"
- * or "ocr". Takes an unsigned int so that any value is safe to pass;
+ * "body", "header", "footer", "notes", "comment", "metadata", "label",
+ * "ocr" or "hidden". Takes an unsigned int so that any value is safe to pass;
  * unknown values give "unknown".
  */
 const char *vigie_part_str(unsigned int value);

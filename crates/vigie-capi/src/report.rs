@@ -82,6 +82,8 @@ pub enum vigie_part {
     Label = 6,
     /// Text read from an image by OCR.
     Ocr = 7,
+    /// Text a reader of the document does not see (hidden by its style).
+    Hidden = 8,
 }
 
 /// Why part of the content could not be read.
@@ -190,7 +192,7 @@ same_values!(Verdict => vigie_verdict { Allow, Warn, Block });
 same_values!(Status => vigie_status { Complete, Partial, Unscannable });
 same_values!(Kind => vigie_kind { Marking, Pii, Secret, Custom });
 same_values!(Confidence => vigie_confidence { Low, Medium, High });
-same_values!(Part => vigie_part { Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr });
+same_values!(Part => vigie_part { Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr, Hidden });
 same_values!(ProblemCode => vigie_problem_code {
     Encrypted, Limit, Corrupt, Unsupported, OcrUnavailable,
 });
@@ -529,8 +531,8 @@ pub extern "C" fn vigie_confidence_str(value: c_uint) -> *const c_char {
     name_of(&[c"low", c"medium", c"high"], value)
 }
 
-/// "body", "header", "footer", "notes", "comment", "metadata", "label"
-/// or "ocr". Takes an unsigned int so that any value is safe to pass;
+/// "body", "header", "footer", "notes", "comment", "metadata", "label",
+/// "ocr" or "hidden". Takes an unsigned int so that any value is safe to pass;
 /// unknown values give "unknown".
 #[unsafe(no_mangle)]
 pub extern "C" fn vigie_part_str(value: c_uint) -> *const c_char {
@@ -544,6 +546,7 @@ pub extern "C" fn vigie_part_str(value: c_uint) -> *const c_char {
             c"metadata",
             c"label",
             c"ocr",
+            c"hidden",
         ],
         value,
     )
@@ -619,7 +622,7 @@ mod tests {
         check::<_, vigie_kind>(&[Marking, Pii, Secret, Custom], vigie_kind_str);
         check::<_, vigie_confidence>(&[Low, Medium, High], vigie_confidence_str);
         check::<_, vigie_part>(
-            &[Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr],
+            &[Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr, Hidden],
             vigie_part_str,
         );
         check::<_, vigie_problem_code>(

@@ -1,6 +1,12 @@
 //! The budget every extraction stage draws from: bytes inflated, archive
-//! entries, nesting depth and wall-clock time. Nothing a file declares about
-//! its own sizes is trusted; only what was really read is counted.
+//! entries, nesting depth, units of parsing work and wall-clock time.
+//! Nothing a file declares about its own sizes is trusted; only what was
+//! really read is counted.
+//!
+//! Extractors call [`Budget::step`] inside their loops (one step per drawing
+//! operator, tag, XML event, control word, entry), so a crafted file is
+//! stopped while it is being parsed, not after; the clock is read every
+//! [`CLOCK_EVERY`] steps, so the time limit holds inside a loop too.
 
 use std::time::{Duration, Instant};
 
@@ -13,7 +19,12 @@ pub struct Budget {
     deadline: Instant,
     inflated: u64,
     entries: u64,
+    steps: u64,
+    next_clock: u64,
 }
+
+/// How many steps go by between two looks at the clock.
+pub const CLOCK_EVERY: u64 = 4096;
 
 /// A limit that tripped, in words for the report's problem.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +38,8 @@ impl Budget {
             deadline: Instant::now() + Duration::from_millis(limits.max_milliseconds),
             inflated: 0,
             entries: 0,
+            steps: 0,
+            next_clock: CLOCK_EVERY,
         }
     }
 
@@ -64,6 +77,28 @@ impl Budget {
         Ok(())
     }
 
+    /// Counts `units` more of parsing work, and fails once the scan has done
+    /// more than `max_steps` or its time is up.
+    pub fn step(&mut self, units: u64) -> Result<(), Exceeded> {
+        self.steps = self.steps.saturating_add(units);
+        if self.steps > self.limits.max_steps {
+            return Err(Exceeded(format!(
+                "more than {} steps of parsing work (a file built to be slow to read?); the rest was not read",
+                self.limits.max_steps
+            )));
+        }
+        if self.steps >= self.next_clock {
+            self.next_clock = self.steps.saturating_add(CLOCK_EVERY);
+            self.time()?;
+        }
+        Ok(())
+    }
+
+    /// The units of parsing work done so far.
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
     /// Fails once the scan's time is up.
     pub fn time(&self) -> Result<(), Exceeded> {
         if Instant::now() > self.deadline {
@@ -99,6 +134,7 @@ mod tests {
             max_entries: 2,
             max_depth: 2,
             max_milliseconds: 1,
+            max_steps: 5,
             ..Limits::default()
         };
         let mut budget = Budget::new(limits);
@@ -107,7 +143,22 @@ mod tests {
         assert!(budget.entry().is_ok() && budget.entry().is_ok());
         assert!(budget.entry().is_err());
         assert!(budget.depth(2).is_ok() && budget.depth(3).is_err());
+        assert!(budget.step(5).is_ok());
+        assert!(budget.step(1).unwrap_err().0.contains("5 steps"));
         std::thread::sleep(Duration::from_millis(5));
         assert!(budget.time().unwrap_err().0.contains("1 ms"));
+    }
+
+    #[test]
+    fn steps_look_at_the_clock() {
+        let limits = Limits {
+            max_milliseconds: 1,
+            ..Limits::default()
+        };
+        let mut budget = Budget::new(limits);
+        std::thread::sleep(Duration::from_millis(5));
+        // Within a loop, the clock is read every CLOCK_EVERY steps.
+        let tripped = (0..=CLOCK_EVERY).find_map(|_| budget.step(1).err());
+        assert!(tripped.is_some_and(|e| e.0.contains("1 ms")));
     }
 }

@@ -35,6 +35,7 @@
 //! max_entries = 10000              # archive entries read
 //! max_depth = 5                    # containers inside containers
 //! max_milliseconds = 30000         # wall-clock time per scan
+//! max_steps = 20000000             # units of parsing work per scan
 //!
 //! # Named scopes (a room, a channel) override any of the keys above.
 //! [scopes."!dr-room:example.org"]
@@ -75,6 +76,11 @@ pub struct Limits {
     pub max_depth: u32,
     /// Wall-clock time one scan may take, in milliseconds.
     pub max_milliseconds: u64,
+    /// Units of parsing work one scan may do: a PDF drawing operator, a
+    /// markup tag, an XML event, an RTF control word, an archive entry.
+    /// Unlike the time limit it does not depend on the machine's speed, so
+    /// a crafted file is stopped at the same place everywhere.
+    pub max_steps: u64,
 }
 
 impl Default for Limits {
@@ -89,6 +95,7 @@ impl Default for Limits {
             max_entries: 10_000,
             max_depth: 5,
             max_milliseconds: 30_000,
+            max_steps: 20_000_000,
         }
     }
 }
@@ -179,6 +186,7 @@ struct LimitOverrides {
     max_entries: Option<u64>,
     max_depth: Option<u32>,
     max_milliseconds: Option<u64>,
+    max_steps: Option<u64>,
 }
 
 impl Policy {
@@ -336,6 +344,7 @@ impl Policy {
             ("max_entries", l.max_entries),
             ("max_milliseconds", l.max_milliseconds),
             ("max_depth", l.max_depth.map(u64::from)),
+            ("max_steps", l.max_steps),
         ] {
             if value == Some(0) {
                 return Err(format!("limits.{name} must be at least 1"));
@@ -348,6 +357,7 @@ impl Policy {
         set(&mut self.limits.max_entries, l.max_entries);
         set(&mut self.limits.max_depth, l.max_depth);
         set(&mut self.limits.max_milliseconds, l.max_milliseconds);
+        set(&mut self.limits.max_steps, l.max_steps);
         set(&mut self.min_confidence, o.min_confidence);
         set(&mut self.unscannable, o.unscannable);
         set(&mut self.caveat, o.caveat);

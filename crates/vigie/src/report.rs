@@ -81,6 +81,10 @@ pub enum Part {
     Label,
     /// Text read from an image by OCR.
     Ocr,
+    /// Text a reader of the document does not see (HTML hidden by its
+    /// style, RTF hidden text): reported apart, so that a marking hidden
+    /// from the reader is still found and said to be hidden.
+    Hidden,
 }
 
 impl fmt::Display for Verdict {

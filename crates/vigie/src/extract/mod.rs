@@ -47,6 +47,8 @@ pub fn extract(bytes: &[u8], name: Option<&str>, limits: &Limits) -> Extraction 
     let mut extractor = Extractor {
         budget: Budget::new(*limits),
         out: Extraction::default(),
+        text_bytes: 0,
+        stopped: false,
     };
     if bytes.len() as u64 > limits.max_input_bytes {
         extractor.problem(
@@ -68,11 +70,18 @@ pub fn extract(bytes: &[u8], name: Option<&str>, limits: &Limits) -> Extraction 
 pub(crate) struct Extractor {
     budget: Budget,
     out: Extraction,
+    /// Bytes of text pushed so far.
+    text_bytes: usize,
+    /// Set once a scan-wide limit tripped: nothing more is read.
+    stopped: bool,
 }
 
 impl Extractor {
     /// Extracts `bytes`, found at `path`, `depth` containers deep.
     pub(crate) fn dispatch(&mut self, bytes: &[u8], path: &[String], depth: u32) {
+        if self.stopped {
+            return;
+        }
         if let Err(Exceeded(message)) = self.budget.depth(depth).and_then(|()| self.budget.time()) {
             self.problem(ProblemCode::Limit, located(path, &message));
             return;
@@ -106,11 +115,39 @@ impl Extractor {
         }
     }
 
-    /// Adds a segment of text (empty ones are dropped).
-    pub(crate) fn push(&mut self, text: String, part: Part, page: Option<u32>, path: &[String]) {
-        if text.trim().is_empty() {
+    /// Adds a segment of text (empty ones are dropped). Past the text limit
+    /// (`max_text_bytes`, which the scanner would not read anyway) the text
+    /// is cut, a `limit` problem is recorded and extraction stops, so that
+    /// what extraction holds in memory stays bounded.
+    pub(crate) fn push(
+        &mut self,
+        mut text: String,
+        part: Part,
+        page: Option<u32>,
+        path: &[String],
+    ) {
+        if self.stopped || text.trim().is_empty() {
             return;
         }
+        let room = self
+            .budget
+            .limits()
+            .max_text_bytes
+            .saturating_sub(self.text_bytes);
+        if text.len() > room {
+            let cut = crate::text::floor_char_boundary(&text, room);
+            text.truncate(cut);
+            let message = format!(
+                "more than {} bytes of text extracted; the rest was not read",
+                self.budget.limits().max_text_bytes
+            );
+            self.problem(ProblemCode::Limit, located(path, &message));
+            self.stopped = true;
+            if text.trim().is_empty() {
+                return;
+            }
+        }
+        self.text_bytes += text.len();
         self.out.segments.push(Segment {
             text,
             part,
@@ -131,6 +168,28 @@ impl Extractor {
     /// The budget.
     pub(crate) fn budget(&mut self) -> &mut Budget {
         &mut self.budget
+    }
+
+    /// Counts `units` of parsing work (see [`Budget::step`]). False once a
+    /// limit tripped: the caller stops reading; the problem is recorded
+    /// once, with `path`, and nothing more is read anywhere in the input.
+    pub(crate) fn step(&mut self, units: u64, path: &[String]) -> bool {
+        if self.stopped {
+            return false;
+        }
+        match self.budget.step(units) {
+            Ok(()) => true,
+            Err(Exceeded(message)) => {
+                self.problem(ProblemCode::Limit, located(path, &message));
+                self.stopped = true;
+                false
+            }
+        }
+    }
+
+    /// Whether a scan-wide limit tripped and extraction has stopped.
+    pub(crate) fn stopped(&self) -> bool {
+        self.stopped
     }
 }
 

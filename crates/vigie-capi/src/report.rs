@@ -622,7 +622,9 @@ mod tests {
         check::<_, vigie_kind>(&[Marking, Pii, Secret, Custom], vigie_kind_str);
         check::<_, vigie_confidence>(&[Low, Medium, High], vigie_confidence_str);
         check::<_, vigie_part>(
-            &[Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr, Hidden],
+            &[
+                Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr, Hidden,
+            ],
             vigie_part_str,
         );
         check::<_, vigie_problem_code>(

@@ -30,6 +30,7 @@ pub mod budget;
 mod data;
 pub mod error;
 pub mod extract;
+mod input;
 pub mod matcher;
 pub mod normalize;
 pub mod policy;

@@ -2,11 +2,11 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::io::Read;
 
 use crate::data::{DataFinder, Job};
 use crate::error::Error;
 use crate::extract;
+use crate::input::{self, Input};
 use crate::matcher::{Candidate, GateHit, Matcher};
 use crate::normalize::Normalized;
 use crate::policy::Policy;
@@ -275,20 +275,17 @@ impl Scanner {
         name_hint: Option<&str>,
         policy: &Policy,
     ) -> Result<Report, Error> {
-        let mut bytes = Vec::new();
-        let limit = policy.limits.max_input_bytes;
-        reader
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|source| Error::Io {
-                path: name_hint.unwrap_or("<reader>").into(),
-                source,
-            })?;
-        Ok(self.scan_bytes_under(&bytes, name_hint, policy))
+        let input = input::read(reader, None, &policy.limits).map_err(|source| Error::Io {
+            path: name_hint.unwrap_or("<reader>").into(),
+            source,
+        })?;
+        Ok(self.scan_input(input, name_hint, policy))
     }
 
     /// Reads a file and scans its bytes (see [`Scanner::scan_bytes`]). Fails
     /// only when the file cannot be read; the report's source is the path.
+    /// A file larger than `max_input_bytes` is refused by its size, without
+    /// being read; plain text is read only as far as `max_text_bytes`.
     pub fn scan_file(&self, path: impl AsRef<std::path::Path>) -> Result<Report, Error> {
         self.scan_file_under(path.as_ref(), &self.policy)
     }
@@ -299,16 +296,59 @@ impl Scanner {
             source,
         };
         let file = std::fs::File::open(path).map_err(io_error)?;
-        let mut bytes = Vec::new();
-        // Read one byte more than the limit, so that extraction sees the file
-        // is too large without the whole of it in memory.
-        std::io::Read::take(file, policy.limits.max_input_bytes.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io_error)?;
+        let metadata = file.metadata().map_err(io_error)?;
+        let size = metadata.is_file().then_some(metadata.len());
+        let input = input::read(file, size, &policy.limits).map_err(io_error)?;
         let name = path.display().to_string();
         Ok(self
-            .scan_bytes_under(&bytes, Some(&name), policy)
+            .scan_input(input, Some(&name), policy)
             .with_source(name))
+    }
+
+    /// Scans what [`input::read`] read.
+    fn scan_input(&self, input: Input, name_hint: Option<&str>, policy: &Policy) -> Report {
+        match input {
+            Input::Bytes(bytes) => self.scan_bytes_under(&bytes, name_hint, policy),
+            Input::TooLarge(size) => {
+                let size = size.map_or_else(|| "more".to_string(), |s| s.to_string());
+                let problems = vec![Problem {
+                    code: ProblemCode::Limit,
+                    message: format!(
+                        "input of {size} bytes is larger than the limit of {} bytes; not read",
+                        policy.limits.max_input_bytes
+                    ),
+                }];
+                Report {
+                    source: None,
+                    verdict: policy.verdict(&[], &problems),
+                    status: Status::Unscannable,
+                    findings: Vec::new(),
+                    problems,
+                }
+            }
+            Input::Text { text, cut } => {
+                let path: Vec<String> = name_hint.map(|n| vec![n.to_string()]).unwrap_or_default();
+                let segment = TextSegment {
+                    text: &text,
+                    part: Part::Body,
+                    page: None,
+                    path: &path,
+                };
+                let mut report = self.scan_segments_under(&[segment], policy);
+                if cut && report.problems.is_empty() {
+                    report.problems.push(Problem {
+                        code: ProblemCode::Limit,
+                        message: format!(
+                            "text longer than the limit of {} bytes; the rest was not read",
+                            policy.limits.max_text_bytes
+                        ),
+                    });
+                    report.status = Status::Partial;
+                    report.verdict = policy.verdict(&report.findings, &report.problems);
+                }
+                report
+            }
+        }
     }
 
     /// Scans the segments of one document and gives one report.

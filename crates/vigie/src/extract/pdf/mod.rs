@@ -1,0 +1,345 @@
+//! PDF: the text of each page in reading order, from its content streams, on
+//! top of lopdf's parser (lopdf's own `extract_text` ignores positioning and
+//! Form XObjects, and gives up on a whole document for one bad page).
+//!
+//! What is read: page content streams (`page`: text positioning, Form
+//! XObjects, through the streaming lexer of `content`), with the fonts'
+//! encodings and ToUnicode maps (`fonts`); annotations and form-field
+//! values; the document information dictionary (Microsoft sensitivity labels
+//! included) and XMP metadata.
+//!
+//! Nothing the file says about its own size is trusted: the page tree is
+//! walked here with a set of visited nodes (lopdf's `get_pages` sizes a
+//! vector from `/Count`, and aborts the process on a crafted one), content
+//! streams are inflated while they are read, and every operator and page is
+//! a step of the scan's budget.
+//!
+//! What is reported: a file that needs a password (`encrypted`), a damaged
+//! file whose cross-reference table had to be rebuilt, missing objects and
+//! streams that do not inflate (`corrupt`, with their page), text in a font
+//! whose codes cannot be decoded (`unsupported`, with the page), a page
+//! that is only images, such as a scan (`ocr-unavailable`), and limits.
+
+mod content;
+mod fonts;
+mod page;
+
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
+
+use super::{Extractor, located, text};
+use crate::report::{Part, ProblemCode};
+use page::{FontCache, PageReader};
+
+/// Most indirect objects a PDF may hold.
+const MAX_OBJECTS: usize = 500_000;
+/// How deep the page tree may be.
+const MAX_TREE_DEPTH: usize = 64;
+
+/// Reads the PDF in `bytes`, found at `path`.
+pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
+    // lopdf builds every object when it loads: count them first, in the
+    // bytes, so that a file of a million empty objects is refused before
+    // it is built.
+    let declared = memchr::memmem::find_iter(bytes, b"endobj").count();
+    if declared > MAX_OBJECTS {
+        ex.problem(
+            ProblemCode::Limit,
+            located(
+                path,
+                &format!("PDF holds more than {MAX_OBJECTS} objects; not read"),
+            ),
+        );
+        return;
+    }
+    let limits = *ex.budget().limits();
+    let max_stream =
+        usize::try_from(limits.max_entry_bytes.min(ex.budget().inflatable())).unwrap_or(usize::MAX);
+    let options = LoadOptions {
+        max_decompressed_size: Some(max_stream),
+        ..LoadOptions::default()
+    };
+    let mut document = match Document::load_mem_with_options(bytes, options) {
+        Ok(document) => document,
+        Err(error) => {
+            let code = match error {
+                lopdf::Error::Decryption(_)
+                | lopdf::Error::InvalidPassword
+                | lopdf::Error::UnsupportedSecurityHandler(_) => ProblemCode::Encrypted,
+                _ => ProblemCode::Corrupt,
+            };
+            ex.problem(
+                code,
+                located(path, &format!("PDF cannot be read ({error})")),
+            );
+            return;
+        }
+    };
+    if document.is_encrypted() && document.decrypt("").is_err() {
+        ex.problem(
+            ProblemCode::Encrypted,
+            located(path, "PDF is encrypted with a password"),
+        );
+        return;
+    }
+    if document.objects.len() > MAX_OBJECTS {
+        ex.problem(
+            ProblemCode::Limit,
+            located(
+                path,
+                &format!("PDF holds more than {MAX_OBJECTS} objects; not read"),
+            ),
+        );
+        return;
+    }
+    if document.xref_recovery.is_some() {
+        ex.problem(
+            ProblemCode::Corrupt,
+            located(path, "PDF is damaged (its cross-reference table had to be rebuilt); pages may be missing"),
+        );
+    }
+    metadata(ex, &document, path);
+    let pages = page_tree(ex, &document, path);
+    if pages.is_empty() {
+        if !ex.stopped() {
+            ex.problem(
+                ProblemCode::Corrupt,
+                located(path, "PDF has no readable page"),
+            );
+        }
+        return;
+    }
+    let mut fonts = FontCache::new();
+    for (index, page) in pages.iter().enumerate() {
+        let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        if !ex.step(1, path) {
+            return;
+        }
+        let read = PageReader::new(&document, &mut fonts, ex, path).read(page.id, &page.resources);
+        if read.inflated > 0
+            && let Err(exceeded) = ex.budget().inflate(read.inflated)
+        {
+            ex.problem(ProblemCode::Limit, located(path, &exceeded.0));
+            return;
+        }
+        for (code, trouble) in &read.troubles {
+            ex.problem(*code, located(path, &format!("page {number}: {trouble}")));
+        }
+        if read.undecodable > 0 {
+            let why = read
+                .undecodable_reason
+                .unwrap_or("codes with no character in the font's encoding");
+            ex.problem(
+                ProblemCode::Unsupported,
+                located(
+                    path,
+                    &format!(
+                        "page {number}: {} characters drawn in a font whose text cannot be decoded ({why}); that text was not read",
+                        read.undecodable
+                    ),
+                ),
+            );
+        }
+        if read.images > 0 && read.text.trim().is_empty() {
+            ex.problem(
+                ProblemCode::OcrUnavailable,
+                located(
+                    path,
+                    &format!("page {number}: images and no text (a scanned page?); no OCR engine is available to read it"),
+                ),
+            );
+        }
+        ex.push(read.text, Part::Body, Some(number), path);
+        ex.push(
+            annotations(&document, page.id),
+            Part::Comment,
+            Some(number),
+            path,
+        );
+        if read.stopped || ex.stopped() {
+            return;
+        }
+    }
+}
+
+/// A page, and the resource dictionaries it may draw on: its own first,
+/// then those it inherits from the nodes above it.
+struct PageNode<'a> {
+    id: ObjectId,
+    resources: Vec<&'a Dictionary>,
+}
+
+/// The pages of `document` in order, walked from the catalog with a set of
+/// visited nodes: a node listed twice (a cycle, or a page shared by two
+/// parents) is read once and reported. Every node is a step of the budget.
+fn page_tree<'a>(ex: &mut Extractor, document: &'a Document, path: &[String]) -> Vec<PageNode<'a>> {
+    let mut pages = Vec::new();
+    let Some(root) = document
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get(b"Pages").ok())
+        .and_then(|pages| pages.as_reference().ok())
+    else {
+        return pages;
+    };
+    let mut visited = HashSet::new();
+    let mut repeated = false;
+    let mut too_deep = false;
+    // Depth-first, kids pushed in reverse so that pages come out in order.
+    // Siblings share their parent's chain of resources.
+    let mut stack: Vec<(ObjectId, Rc<Vec<&'a Dictionary>>, usize)> =
+        vec![(root, Rc::new(Vec::new()), 0)];
+    while let Some((id, inherited, depth)) = stack.pop() {
+        if !ex.step(1, path) {
+            break;
+        }
+        if !visited.insert(id) {
+            repeated = true;
+            continue;
+        }
+        let Ok(node) = document.get_dictionary(id) else {
+            ex.problem(
+                ProblemCode::Corrupt,
+                located(
+                    path,
+                    &format!("page tree node {} {} is missing", id.0, id.1),
+                ),
+            );
+            continue;
+        };
+        let resources = match node
+            .get_deref(b"Resources", document)
+            .and_then(Object::as_dict)
+        {
+            Ok(own) => Rc::new(
+                std::iter::once(own)
+                    .chain(inherited.iter().copied())
+                    .collect(),
+            ),
+            Err(_) => inherited,
+        };
+        let kids = node
+            .get_deref(b"Kids", document)
+            .and_then(Object::as_array)
+            .ok();
+        let is_pages = match node.get(b"Type").and_then(Object::as_name) {
+            Ok(b"Pages") => true,
+            Ok(b"Page") => false,
+            _ => kids.is_some(),
+        };
+        if !is_pages {
+            pages.push(PageNode {
+                id,
+                resources: resources.to_vec(),
+            });
+            continue;
+        }
+        if depth >= MAX_TREE_DEPTH {
+            too_deep = true;
+            continue;
+        }
+        for kid in kids.into_iter().flatten().rev() {
+            match kid.as_reference() {
+                Ok(kid) => stack.push((kid, resources.clone(), depth + 1)),
+                Err(_) => ex.problem(
+                    ProblemCode::Corrupt,
+                    located(path, "PDF page tree holds a page that is not a reference"),
+                ),
+            }
+        }
+    }
+    if repeated {
+        ex.problem(
+            ProblemCode::Corrupt,
+            located(
+                path,
+                "PDF page tree lists a page more than once (a reference cycle?)",
+            ),
+        );
+    }
+    if too_deep {
+        ex.problem(
+            ProblemCode::Limit,
+            located(
+                path,
+                &format!(
+                    "PDF page tree deeper than {MAX_TREE_DEPTH}; the pages below were not read"
+                ),
+            ),
+        );
+    }
+    pages
+}
+
+/// The document information dictionary and the XMP metadata; sensitivity
+/// label names (`MSIP_Label_*_Name`) as labels.
+fn metadata(ex: &mut Extractor, document: &Document, path: &[String]) {
+    let mut info = String::new();
+    if let Ok(dictionary) = document
+        .trailer
+        .get_deref(b"Info", document)
+        .and_then(Object::as_dict)
+    {
+        for (key, value) in dictionary.iter() {
+            let Ok(value) = document.dereference(value).map(|(_, v)| v) else {
+                continue;
+            };
+            let Some(value) = text_string(value) else {
+                continue;
+            };
+            let key = String::from_utf8_lossy(key);
+            if key.starts_with("MSIP_Label_") && key.ends_with("_Name") {
+                ex.push(value, Part::Label, None, path);
+                continue;
+            }
+            info.push_str(&key);
+            info.push_str(": ");
+            info.push_str(&value);
+            info.push('\n');
+        }
+    }
+    ex.push(info, Part::Metadata, None, path);
+    let xmp = document
+        .catalog()
+        .ok()
+        .and_then(|catalog| catalog.get_deref(b"Metadata", document).ok())
+        .and_then(|object| object.as_stream().ok())
+        .and_then(|stream| stream.decompressed_content_with_limit(1 << 20).ok());
+    if let Some(xmp) = xmp {
+        ex.push(
+            text::xml_to_text(&text::decode(&xmp)),
+            Part::Metadata,
+            None,
+            path,
+        );
+    }
+}
+
+/// The text of a PDF text string (PDFDocEncoding or UTF-16 with a BOM).
+fn text_string(object: &Object) -> Option<String> {
+    match object {
+        Object::String(..) => lopdf::decode_text_string(object).ok(),
+        Object::Name(name) => Some(String::from_utf8_lossy(name).into_owned()),
+        _ => None,
+    }
+}
+
+/// The contents and values of a page's annotations and form fields.
+fn annotations(document: &Document, page: ObjectId) -> String {
+    let mut out = String::new();
+    for annotation in document.get_page_annotations(page).unwrap_or_default() {
+        for key in [b"Contents".as_slice(), b"V", b"TU", b"T"] {
+            if let Some(value) = annotation
+                .get_deref(key, document)
+                .ok()
+                .and_then(text_string)
+            {
+                out.push_str(&value);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,505 @@
+//! Reads the text of one page: its content streams, streamed through the
+//! lexer, with the fonts' decoding, the text positioning (`Td`, `TD`, `Tm`,
+//! `T*`, the spacing in `TJ` arrays: a line break becomes a line break, a
+//! word gap a space, letters drawn one by one still make a word) and the
+//! Form XObjects the page draws. It also counts what the page draws that
+//! is not text (images) and the codes it could not decode.
+
+use std::cell::Cell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{Cursor, Read};
+use std::rc::Rc;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+
+use super::content::{CAP_MESSAGE, Capped, Lexer, Operand, Trouble};
+use super::fonts::Font;
+use crate::extract::Extractor;
+use crate::report::ProblemCode;
+
+/// How deep Form XObjects may nest.
+const MAX_FORM_DEPTH: usize = 8;
+/// Most content-stream operators read per page, Form XObjects included.
+pub(super) const MAX_OPERATIONS_PER_PAGE: usize = 2_000_000;
+/// Largest stream decoded whole (filters other than Flate alone cannot be
+/// streamed), in bytes.
+const MAX_WHOLE_STREAM_BYTES: u64 = 32 << 20;
+
+/// Fonts already read, by object: a font shared by every page is read once.
+pub(super) type FontCache<'a> = HashMap<ObjectId, Rc<Font<'a>>>;
+
+/// What reading a page gave.
+#[derive(Default)]
+pub(super) struct PageText {
+    /// The page's text in reading order.
+    pub(super) text: String,
+    /// What kept part of the page from being read.
+    pub(super) troubles: Vec<(ProblemCode, String)>,
+    /// Codes drawn that could not be decoded, and why (one reason).
+    pub(super) undecodable: usize,
+    pub(super) undecodable_reason: Option<&'static str>,
+    /// Images drawn (Image XObjects and inline images).
+    pub(super) images: usize,
+    /// Bytes the page's streams inflated to.
+    pub(super) inflated: u64,
+    /// Whether a scan-wide limit stopped the reading.
+    pub(super) stopped: bool,
+}
+
+/// Where the text cursor is, in text space.
+#[derive(Debug, Clone, Copy)]
+struct TextState {
+    /// The text matrix [a b c d e f].
+    matrix: [f64; 6],
+    /// The start of the current line (the text line matrix).
+    line: [f64; 6],
+    /// Font size.
+    size: f64,
+    /// Leading for `T*`.
+    leading: f64,
+}
+
+const IDENTITY: [f64; 6] = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+impl Default for TextState {
+    fn default() -> Self {
+        TextState {
+            matrix: IDENTITY,
+            line: IDENTITY,
+            size: 12.0,
+            leading: 0.0,
+        }
+    }
+}
+
+impl TextState {
+    /// Moves to the start of the next line, offset by (tx, ty) in text space.
+    fn move_line(&mut self, tx: f64, ty: f64) {
+        let [a, b, c, d, e, f] = self.line;
+        let moved = [a, b, c, d, tx * a + ty * c + e, tx * b + ty * d + f];
+        self.line = moved;
+        self.matrix = moved;
+    }
+}
+
+/// Reads one page.
+pub(super) struct PageReader<'a, 'x> {
+    document: &'a Document,
+    fonts: &'x mut FontCache<'a>,
+    ex: &'x mut Extractor,
+    path: &'x [String],
+    /// Bytes the page's streams may inflate to.
+    max_stream: u64,
+    /// Bytes of text the page may give.
+    max_text: usize,
+    out: PageText,
+    operations: usize,
+    /// Where the last glyph drawn ended (x, y), in user space, and the font
+    /// size then.
+    last: Option<(f64, f64, f64)>,
+    forms_open: HashSet<ObjectId>,
+}
+
+impl<'a, 'x> PageReader<'a, 'x> {
+    /// A reader for one page of `document`, drawing on `ex`'s budget.
+    pub(super) fn new(
+        document: &'a Document,
+        fonts: &'x mut FontCache<'a>,
+        ex: &'x mut Extractor,
+        path: &'x [String],
+    ) -> Self {
+        let limits = *ex.budget().limits();
+        let max_stream = limits.max_entry_bytes.min(ex.budget().inflatable());
+        PageReader {
+            document,
+            fonts,
+            ex,
+            path,
+            max_stream,
+            max_text: limits.max_text_bytes,
+            out: PageText::default(),
+            operations: 0,
+            last: None,
+            forms_open: HashSet::new(),
+        }
+    }
+
+    /// Reads the page `page`, whose resource dictionaries (its own first,
+    /// then inherited ones) are `resources`.
+    pub(super) fn read(mut self, page: ObjectId, resources: &[&'a Dictionary]) -> PageText {
+        let counter = Cell::new(0u64);
+        let mut input: Box<dyn Read + 'a> = Box::new(std::io::empty());
+        for id in self.document.get_page_contents(page) {
+            match self.document.get_object(id).and_then(Object::as_stream) {
+                Ok(stream) => {
+                    if let Some(reader) = self.stream_reader(stream) {
+                        input = Box::new(input.chain(reader).chain(&b"\n"[..]));
+                    }
+                }
+                Err(_) => self.trouble(
+                    ProblemCode::Corrupt,
+                    format!("content stream {} {} is missing", id.0, id.1),
+                ),
+            }
+        }
+        self.run(input, &counter, resources, 0);
+        self.out
+    }
+
+    fn trouble(&mut self, code: ProblemCode, message: String) {
+        if self.out.troubles.len() < 8 && !self.out.troubles.iter().any(|(_, m)| *m == message) {
+            self.out.troubles.push((code, message));
+        }
+    }
+
+    /// A reader of a stream's decoded content: Flate alone is inflated as
+    /// it is read; other filters are decoded whole, under a smaller cap.
+    fn stream_reader(&mut self, stream: &'a Stream) -> Option<Box<dyn Read + 'a>> {
+        let filters = stream.filters().unwrap_or_default();
+        let parameters = stream.dict.get(b"DecodeParms").is_ok();
+        if filters.is_empty() {
+            return Some(Box::new(stream.content.as_slice()));
+        }
+        if filters == [b"FlateDecode".as_slice()] && !parameters {
+            return Some(Box::new(flate2::read::ZlibDecoder::new(
+                stream.content.as_slice(),
+            )));
+        }
+        let cap = self.max_stream.min(MAX_WHOLE_STREAM_BYTES);
+        match stream.decompressed_content_with_limit(usize::try_from(cap).unwrap_or(usize::MAX)) {
+            Ok(data) => Some(Box::new(Cursor::new(data))),
+            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
+                ..
+            })) => {
+                self.trouble(
+                    ProblemCode::Limit,
+                    format!("a content stream decodes past {cap} bytes; not read"),
+                );
+                None
+            }
+            Err(error) => {
+                self.trouble(
+                    ProblemCode::Corrupt,
+                    format!("a content stream does not decode ({error})"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The XObject named `name` in `resources`.
+    fn xobject(&self, resources: &[&'a Dictionary], name: &[u8]) -> Option<ObjectId> {
+        resources.iter().find_map(|dictionary| {
+            dictionary
+                .get_deref(b"XObject", self.document)
+                .and_then(Object::as_dict)
+                .ok()?
+                .get(name)
+                .ok()?
+                .as_reference()
+                .ok()
+        })
+    }
+
+    /// The font named `name` in `resources`, read once per document when it
+    /// is an indirect object.
+    fn font(&mut self, resources: &[&'a Dictionary], name: &[u8]) -> Option<Rc<Font<'a>>> {
+        let document = self.document;
+        let value = resources.iter().find_map(|dictionary| {
+            dictionary
+                .get_deref(b"Font", document)
+                .and_then(Object::as_dict)
+                .ok()?
+                .get(name)
+                .ok()
+        })?;
+        let id = value.as_reference().ok();
+        if let Some(id) = id
+            && let Some(font) = self.fonts.get(&id)
+        {
+            return Some(font.clone());
+        }
+        let dictionary = document.dereference(value).ok()?.1.as_dict().ok()?;
+        // Reading a font (its ToUnicode map above all) is work too.
+        if !self.ex.step(64, self.path) {
+            self.out.stopped = true;
+        }
+        let font = Rc::new(Font::new(document, dictionary));
+        if let Some(id) = id {
+            self.fonts.insert(id, font.clone());
+        }
+        Some(font)
+    }
+
+    /// Interprets a content stream.
+    fn run(
+        &mut self,
+        input: Box<dyn Read + 'a>,
+        counter: &Cell<u64>,
+        resources: &[&'a Dictionary],
+        depth: usize,
+    ) {
+        let capped = Capped::new(input, counter, self.max_stream);
+        let mut lexer = Lexer::new(capped);
+        let mut state = TextState::default();
+        let mut local_fonts: BTreeMap<Vec<u8>, Option<Rc<Font<'a>>>> = BTreeMap::new();
+        let mut current: Option<Rc<Font<'a>>> = None;
+        let mut current_name: Vec<u8> = Vec::new();
+        let mut operands = Vec::new();
+        while let Some(operator) = lexer.next_operation(&mut operands) {
+            self.operations += 1;
+            if self.operations > MAX_OPERATIONS_PER_PAGE {
+                self.trouble(
+                    ProblemCode::Limit,
+                    format!(
+                        "more than {MAX_OPERATIONS_PER_PAGE} drawing operations; the rest was not read"
+                    ),
+                );
+                break;
+            }
+            if !self.ex.step(1, self.path) {
+                self.out.stopped = true;
+            }
+            if self.out.stopped {
+                break;
+            }
+            if self.out.text.len() > self.max_text {
+                self.trouble(
+                    ProblemCode::Limit,
+                    format!(
+                        "a page gives more than {} bytes of text; the rest was not read",
+                        self.max_text
+                    ),
+                );
+                break;
+            }
+            let number = |i: usize| operands.get(i).and_then(Operand::number).unwrap_or(0.0);
+            match operator.as_slice() {
+                b"BT" => {
+                    state.matrix = IDENTITY;
+                    state.line = IDENTITY;
+                }
+                b"Tf" => {
+                    state.size = number(1);
+                    if let Some(Operand::Name(name)) = operands.first() {
+                        let font = match local_fonts.get(name) {
+                            Some(font) => font.clone(),
+                            None => {
+                                let font = self.font(resources, name);
+                                local_fonts.insert(name.clone(), font.clone());
+                                font
+                            }
+                        };
+                        current = font;
+                        current_name = name.clone();
+                    }
+                }
+                b"TL" => state.leading = number(0),
+                b"Td" => state.move_line(number(0), number(1)),
+                b"TD" => {
+                    state.leading = -number(1);
+                    state.move_line(number(0), number(1));
+                }
+                b"Tm" => {
+                    let matrix = [
+                        number(0),
+                        number(1),
+                        number(2),
+                        number(3),
+                        number(4),
+                        number(5),
+                    ];
+                    state.matrix = matrix;
+                    state.line = matrix;
+                }
+                b"T*" => state.move_line(0.0, -state.leading),
+                b"Tj" => self.show(
+                    &mut state,
+                    current.as_deref(),
+                    &current_name,
+                    operands.first(),
+                ),
+                b"'" => {
+                    state.move_line(0.0, -state.leading);
+                    self.show(
+                        &mut state,
+                        current.as_deref(),
+                        &current_name,
+                        operands.first(),
+                    );
+                }
+                b"\"" => {
+                    state.move_line(0.0, -state.leading);
+                    self.show(
+                        &mut state,
+                        current.as_deref(),
+                        &current_name,
+                        operands.get(2),
+                    );
+                }
+                b"TJ" => {
+                    let Some(Operand::Array(items)) = operands.first() else {
+                        continue;
+                    };
+                    for item in items {
+                        match item {
+                            Operand::String(_) => {
+                                self.show(&mut state, current.as_deref(), &current_name, Some(item))
+                            }
+                            other => {
+                                // A negative adjustment moves right: a word
+                                // gap when large enough.
+                                let adjustment = other.number().unwrap_or(0.0);
+                                let advance = -adjustment / 1000.0 * state.size;
+                                state.matrix[4] += advance * state.matrix[0];
+                                state.matrix[5] += advance * state.matrix[1];
+                            }
+                        }
+                    }
+                }
+                b"BI" => self.out.images += 1,
+                b"Do" => {
+                    let Some(Operand::Name(name)) = operands.first() else {
+                        continue;
+                    };
+                    if let Some(id) = self.xobject(resources, name) {
+                        self.xobject_drawn(id, counter, resources, depth);
+                    }
+                }
+                _ => {}
+            }
+        }
+        for trouble in std::mem::take(&mut lexer.troubles) {
+            match trouble {
+                Trouble::Read(message) if message == CAP_MESSAGE => self.trouble(
+                    ProblemCode::Limit,
+                    format!(
+                        "content streams inflate past {} bytes; the rest was not read",
+                        self.max_stream
+                    ),
+                ),
+                Trouble::Read(message) => self.trouble(
+                    ProblemCode::Corrupt,
+                    format!("a content stream does not inflate ({message})"),
+                ),
+                Trouble::TooLarge(what) => self.trouble(
+                    ProblemCode::Corrupt,
+                    format!(
+                        "a content stream holds a {what} too large to read; part of it was not read"
+                    ),
+                ),
+            }
+        }
+        self.out.inflated = counter.get();
+    }
+
+    /// Draws XObject `id`: a Form XObject's own content with its own
+    /// resources (then the page's), at most once on the current path of
+    /// forms; an image is counted.
+    fn xobject_drawn(
+        &mut self,
+        id: ObjectId,
+        counter: &Cell<u64>,
+        resources: &[&'a Dictionary],
+        depth: usize,
+    ) {
+        let Ok(stream) = self.document.get_object(id).and_then(Object::as_stream) else {
+            self.trouble(
+                ProblemCode::Corrupt,
+                format!("XObject {} {} is missing", id.0, id.1),
+            );
+            return;
+        };
+        match stream.dict.get(b"Subtype").and_then(Object::as_name) {
+            Ok(b"Image") => {
+                self.out.images += 1;
+                return;
+            }
+            Ok(b"Form") => {}
+            _ => return,
+        }
+        if depth >= MAX_FORM_DEPTH {
+            self.trouble(
+                ProblemCode::Limit,
+                format!("Form XObjects nested deeper than {MAX_FORM_DEPTH}; the inner ones were not read"),
+            );
+            return;
+        }
+        if !self.forms_open.insert(id) {
+            self.trouble(
+                ProblemCode::Corrupt,
+                format!("Form XObject {} {} draws itself", id.0, id.1),
+            );
+            return;
+        }
+        if let Some(reader) = self.stream_reader(stream) {
+            let own = stream
+                .dict
+                .get_deref(b"Resources", self.document)
+                .and_then(Object::as_dict)
+                .ok();
+            let mut chain: Vec<&'a Dictionary> = own.into_iter().collect();
+            chain.extend_from_slice(resources);
+            self.run(reader, counter, &chain, depth + 1);
+        }
+        self.forms_open.remove(&id);
+    }
+
+    /// Shows a string: decodes it, puts a line break or a space before it if
+    /// the cursor moved that far since the last glyph, and advances the
+    /// cursor by the string's width.
+    fn show(
+        &mut self,
+        state: &mut TextState,
+        font: Option<&Font<'a>>,
+        font_name: &[u8],
+        string: Option<&Operand>,
+    ) {
+        let Some(Operand::String(bytes)) = string else {
+            return;
+        };
+        let missing;
+        let font = match font {
+            Some(font) => font,
+            None => {
+                self.trouble(
+                    ProblemCode::Corrupt,
+                    format!(
+                        "text drawn in font /{}, which the page does not define",
+                        String::from_utf8_lossy(font_name)
+                    ),
+                );
+                missing = Font::missing();
+                &missing
+            }
+        };
+        let decoded = font.decode(bytes);
+        if decoded.undecodable > 0 {
+            self.out.undecodable += decoded.undecodable;
+            self.out.undecodable_reason = self
+                .out
+                .undecodable_reason
+                .or(font.undecodable_reason())
+                .or(Some("codes with no character in the font's encoding"));
+        }
+        let scale = (state.matrix[0].powi(2) + state.matrix[1].powi(2))
+            .sqrt()
+            .max(1e-6);
+        let size = (state.size * scale).abs().max(1e-3);
+        let (x, y) = (state.matrix[4], state.matrix[5]);
+        if let Some((last_x, last_y, last_size)) = self.last {
+            let line_height = last_size.max(size);
+            if (y - last_y).abs() > 0.5 * line_height {
+                self.out.text.push('\n');
+            } else if x - last_x > 0.15 * line_height || x < last_x - line_height {
+                self.out.text.push(' ');
+            }
+        }
+        self.out.text.push_str(&decoded.text);
+        // Advance by the glyphs' widths (1/1000 of the font size each).
+        let advance = font.width(bytes) / 1000.0 * state.size;
+        state.matrix[4] += advance * state.matrix[0];
+        state.matrix[5] += advance * state.matrix[1];
+        self.last = Some((state.matrix[4], state.matrix[5], size));
+    }
+}

@@ -59,7 +59,7 @@ pub(crate) fn read(
 
 /// Reads plain text up to the text limit, and decodes it without copying
 /// it when it is UTF-8.
-fn read_text(reader: impl Read, mut bytes: Vec<u8>, limits: &Limits) -> std::io::Result<Input> {
+fn read_text(mut reader: impl Read, mut bytes: Vec<u8>, limits: &Limits) -> std::io::Result<Input> {
     let keep = limits
         .max_text_bytes
         .min(usize::try_from(limits.max_input_bytes).unwrap_or(usize::MAX));
@@ -68,9 +68,20 @@ fn read_text(reader: impl Read, mut bytes: Vec<u8>, limits: &Limits) -> std::io:
     // Room for exactly what may be read, not the doubling of a growing
     // buffer; a stream that ends sooner gives some back below.
     bytes.reserve_exact(usize::try_from(rest).unwrap_or(0).min(keep));
-    reader.take(rest).read_to_end(&mut bytes)?;
+    (&mut reader).take(rest).read_to_end(&mut bytes)?;
     let cut = bytes.len() > keep;
     if cut {
+        // Whether the input is over the size limit is known only by reading
+        // on; what is read past the text limit is counted, not kept.
+        let seen = bytes.len() as u64;
+        let more = limits
+            .max_input_bytes
+            .saturating_add(1)
+            .saturating_sub(seen);
+        let skipped = std::io::copy(&mut reader.take(more), &mut std::io::sink())?;
+        if seen + skipped > limits.max_input_bytes {
+            return Ok(Input::TooLarge(None));
+        }
         bytes.truncate(keep);
         // Do not leave half a character at the cut.
         if let Err(error) = std::str::from_utf8(&bytes)
@@ -112,9 +123,13 @@ mod tests {
 
     #[test]
     fn text_is_read_only_as_far_as_it_is_scanned() {
-        let endless = std::io::repeat(b'a');
-        let input = read(endless, None, &limits(1 << 30, 200_000)).unwrap();
+        let long = std::io::repeat(b'a').take(1 << 20);
+        let input = read(long, None, &limits(1 << 30, 200_000)).unwrap();
         assert!(matches!(input, Input::Text { text, cut: true } if text.len() == 200_000));
+        // Past the input limit, it is refused.
+        let endless = std::io::repeat(b'a');
+        let input = read(endless, None, &limits(1 << 20, 200_000)).unwrap();
+        assert!(matches!(input, Input::TooLarge(None)));
         // A cut in the middle of a character leaves it out.
         let text = "é".repeat(100_000);
         let input = read(text.as_bytes(), None, &limits(1 << 30, 100_001)).unwrap();

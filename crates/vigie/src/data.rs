@@ -109,8 +109,7 @@ impl DataFinder {
             ));
         }
         if !self.digit_patterns.is_empty() {
-            let runs = DigitRuns::new(text.as_bytes(), range.start)
-                .take_while(|run| run.start < range.end);
+            let runs = DigitRuns::new(text.as_bytes(), range.start, range.end);
             for run in runs.filter(|run| run.digits >= self.min_digits) {
                 for &(pattern, min_digits) in &self.digit_patterns {
                     if run.digits >= min_digits {
@@ -392,11 +391,15 @@ fn next_digit(bytes: &[u8], from: usize) -> Option<usize> {
 struct DigitRuns<'a> {
     bytes: &'a [u8],
     at: usize,
+    /// Runs start before this offset (they may go on past it): the search
+    /// for the next digit never reads past the chunk, or a long text with
+    /// no digit would be read to its end once per chunk.
+    starts_before: usize,
 }
 
 impl<'a> DigitRuns<'a> {
-    /// The runs that start at or after `from`.
-    fn new(bytes: &'a [u8], from: usize) -> Self {
+    /// The runs that start at or after `from` and before `before`.
+    fn new(bytes: &'a [u8], from: usize, before: usize) -> Self {
         // A run that began before `from` is not cut in two: skip its end.
         let mut at = from;
         while at > 0
@@ -406,7 +409,11 @@ impl<'a> DigitRuns<'a> {
         {
             at += 1;
         }
-        DigitRuns { bytes, at }
+        DigitRuns {
+            bytes,
+            at,
+            starts_before: before.min(bytes.len()),
+        }
     }
 }
 
@@ -414,7 +421,10 @@ impl Iterator for DigitRuns<'_> {
     type Item = DigitRun;
 
     fn next(&mut self) -> Option<DigitRun> {
-        let first = next_digit(self.bytes, self.at)?;
+        if self.at >= self.starts_before {
+            return None;
+        }
+        let first = next_digit(&self.bytes[..self.starts_before], self.at)?;
         let mut last = first;
         let mut digits = 1;
         let mut i = first + 1;
@@ -441,10 +451,27 @@ mod tests {
     #[test]
     fn digit_runs_tolerate_short_gaps() {
         let text = b"tel 06 12 34 56 78, code 12AB34567, year 2026";
-        let runs: Vec<(usize, usize)> = DigitRuns::new(text, 0)
+        let runs: Vec<(usize, usize)> = DigitRuns::new(text, 0, text.len())
             .map(|r| (r.digits, r.start))
             .collect();
         assert_eq!(runs, [(10, 4), (7, 25), (4, 41)]);
+    }
+
+    #[test]
+    fn digit_runs_start_inside_their_chunk_only() {
+        // The search for a run's first digit stops at the chunk's end: a
+        // text with its only digit far away is not read to it once per
+        // chunk (which made long texts quadratic).
+        let mut text = vec![b'a'; 10_000];
+        text[9_000..9_007].copy_from_slice(b"1234567");
+        assert_eq!(DigitRuns::new(&text, 0, 4_096).count(), 0);
+        let runs: Vec<(usize, usize)> = DigitRuns::new(&text, 8_192, 10_000)
+            .map(|r| (r.start, r.end))
+            .collect();
+        assert_eq!(runs, [(9_000, 9_007)]);
+        // A run that starts in the chunk may end past it.
+        let runs: Vec<usize> = DigitRuns::new(&text, 8_192, 9_001).map(|r| r.end).collect();
+        assert_eq!(runs, [9_007]);
     }
 
     #[test]

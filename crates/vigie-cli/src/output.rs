@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::path::Path;
 
 use vigie::{Confidence, Report, RuleSet, Status, Verdict};
 
@@ -61,6 +62,12 @@ fn needs_escape(c: char) -> bool {
                 | '\u{202a}'..='\u{202e}'
                 | '\u{2066}'..='\u{2069}'
         )
+}
+
+/// A path as messages show it: bytes that are not UTF-8 replaced (as in
+/// reports' `source`), then [`escape`]d.
+pub fn display_path(path: &Path) -> String {
+    escape(&path.to_string_lossy()).into_owned()
 }
 
 fn paint(colour: bool, style: &str, text: &str) -> String {

@@ -463,4 +463,27 @@ mod tests {
         let error = found.open().expect_err("another file now");
         assert!(error.to_string().contains("changed"), "{error}");
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_swapped_for_a_fifo_is_refused_without_waiting() {
+        let dir = tree_of(&["a"]);
+        let Some(Item::File(found)) = Walk::new(vec![dir.clone()], false).next() else {
+            panic!("a is a file")
+        };
+        fs::remove_file(&found.path).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(&found.path)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        // Opening a FIFO for reading waits for a writer, unless told not to.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || sender.send(found.open().map(drop)));
+        let opened = receiver
+            .recv_timeout(std::time::Duration::from_secs(30))
+            .expect("opening did not wait for a writer");
+        let error = opened.expect_err("a FIFO now");
+        assert!(error.to_string().contains("changed"), "{error}");
+    }
 }

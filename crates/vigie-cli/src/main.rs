@@ -3,15 +3,19 @@
 //!
 //! Exit status: 0 when every input is allowed, 1 when the worst verdict is
 //! warn, 2 when it is block, 3 on an error (unreadable path, bad policy).
+//! An unreadable entry of a tree is an error that does not stop the walk:
+//! the rest is scanned and reported, and the status is 3.
 
 mod output;
+mod walk;
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use vigie::{Policy, Report, Scanner, Verdict};
+use walk::{Item, Walk};
 
 /// Exit status for an error, distinct from the verdict statuses 0 to 2.
 const EXIT_ERROR: u8 = 3;
@@ -27,8 +31,14 @@ struct Cli {
 enum Command {
     /// Scan files, directories (recursively) or standard input.
     ///
+    /// Directories are walked in name order, each file scanned once.
+    /// Symbolic links inside them are skipped unless --follow-symlinks;
+    /// FIFOs, sockets and devices are skipped, never opened. Skipped entries
+    /// are named on standard error. An entry that cannot be read is named
+    /// there too, and the walk goes on.
+    ///
     /// Exit status: 0 all allowed, 1 worst verdict warn, 2 worst verdict
-    /// block, 3 error.
+    /// block, 3 error (such as an entry that could not be read).
     Scan {
         /// Policy file (TOML); the default policy otherwise (ceiling 1).
         #[arg(long, value_name = "FILE")]
@@ -45,7 +55,14 @@ enum Command {
         /// When to colour human output.
         #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
         color: ColorChoice,
+        /// Follow symbolic links inside directories, out of the tree too.
+        /// Loops are cut and each file is still scanned once. Links named
+        /// on the command line are always followed.
+        #[arg(long)]
+        follow_symlinks: bool,
         /// Files or directories to scan; `-` or nothing reads standard input.
+        /// A FIFO, socket or device named here is refused: pipe it in as
+        /// `-`.
         paths: Vec<PathBuf>,
     },
     /// List the rules: built-in ones, and those of custom packs.
@@ -135,6 +152,7 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             rule_packs,
             format,
             color,
+            follow_symlinks,
             paths,
         } => {
             let scanner = build_scanner(policy.as_deref(), &rule_packs)?;
@@ -152,7 +170,8 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                     io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
                 }
             };
-            scan(&scanner, scope.as_deref(), &paths, format, colour)
+            let walk = Walk::new(with_stdin_by_default(paths), follow_symlinks);
+            scan(&scanner, scope.as_deref(), walk, format, colour)
         }
         Command::Rules { rule_packs, format } => {
             let scanner = build_scanner(None, &rule_packs)?;
@@ -163,39 +182,49 @@ fn run(cli: Cli) -> Result<u8, Failure> {
     }
 }
 
+/// The paths to scan: those given, or standard input when none is.
+fn with_stdin_by_default(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        paths
+    }
+}
+
+/// Scans every file of the walk and prints its report; names what was
+/// skipped or could not be read on standard error. Gives the exit status.
 fn scan(
     scanner: &Scanner,
     scope: Option<&str>,
-    paths: &[PathBuf],
+    walk: Walk,
     format: Format,
     colour: bool,
 ) -> Result<u8, Failure> {
     let mut out = io::stdout().lock();
     let mut worst = Verdict::Allow;
     let mut had_error = false;
-    let stdin_only = [PathBuf::from("-")];
-    let paths = if paths.is_empty() {
-        &stdin_only[..]
-    } else {
-        paths
-    };
-    for path in paths {
-        let mut files = Vec::new();
-        if let Err(message) = collect_files(path, &mut files) {
-            eprintln!("vigie: {message}");
-            had_error = true;
-            continue;
-        }
-        for file in files {
-            match scan_one(scanner, scope, &file) {
-                Ok(report) => {
-                    worst = worst.max(report.verdict);
-                    output::report(&mut out, &report, format, colour)?;
-                }
-                Err(message) => {
-                    eprintln!("vigie: {message}");
-                    had_error = true;
-                }
+    for item in walk {
+        let scanned = match item {
+            Item::Stdin => scan_reader(scanner, scope, io::stdin().lock(), "-")
+                .map_err(|error| error.to_string()),
+            Item::File(found) => scan_file(scanner, scope, &found),
+            Item::Skipped { path, reason } => {
+                eprintln!("vigie: skipped {}: {reason}", output::display_path(&path));
+                continue;
+            }
+            Item::Failed { path, reason } => Err(format!(
+                "cannot read {}: {reason}",
+                output::display_path(&path)
+            )),
+        };
+        match scanned {
+            Ok(report) => {
+                worst = worst.max(report.verdict);
+                output::report(&mut out, &report, format, colour)?;
+            }
+            Err(message) => {
+                eprintln!("vigie: {message}");
+                had_error = true;
             }
         }
     }
@@ -211,44 +240,34 @@ fn scan(
     })
 }
 
-/// The files under `path`: itself, or every file of a directory tree in
-/// name order. `-` stands for standard input.
-fn collect_files(path: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
-    if path == Path::new("-") {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let metadata =
-        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    if !metadata.is_dir() {
-        files.push(path.to_path_buf());
-        return Ok(());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for entry in entries {
-        collect_files(&entry, files)?;
-    }
-    Ok(())
+/// Opens a file the walk found, checking it is still that regular file,
+/// and scans it; the report's source is its path.
+fn scan_file(
+    scanner: &Scanner,
+    scope: Option<&str>,
+    found: &walk::FoundFile,
+) -> Result<Report, String> {
+    let cannot_read =
+        |error: io::Error| format!("cannot read {}: {error}", output::display_path(&found.path));
+    let file = found.open().map_err(cannot_read)?;
+    let source = found.path.to_string_lossy();
+    scan_reader(scanner, scope, file, &source).map_err(|error| match error {
+        vigie::Error::Io { source, .. } => cannot_read(source),
+        other => other.to_string(),
+    })
 }
 
-fn scan_one(scanner: &Scanner, scope: Option<&str>, path: &Path) -> Result<Report, String> {
-    let scoped = scope.map(|scope| scanner.in_scope(scope));
-    let report = if path == Path::new("-") {
-        let stdin = io::stdin().lock();
-        match &scoped {
-            Some(scoped) => scoped.scan_reader(stdin, Some("-")),
-            None => scanner.scan_reader(stdin, Some("-")),
-        }
-        .map(|report| report.with_source("-"))
-    } else {
-        match &scoped {
-            Some(scoped) => scoped.scan_file(path),
-            None => scanner.scan_file(path),
-        }
-    };
-    report.map_err(|error| error.to_string())
+/// Scans everything `reader` gives (up to the policy's `max_input_bytes`)
+/// under the scope, if any; `source` names the input in the report.
+fn scan_reader(
+    scanner: &Scanner,
+    scope: Option<&str>,
+    reader: impl Read,
+    source: &str,
+) -> Result<Report, vigie::Error> {
+    let report = match scope {
+        Some(scope) => scanner.in_scope(scope).scan_reader(reader, Some(source)),
+        None => scanner.scan_reader(reader, Some(source)),
+    }?;
+    Ok(report.with_source(source))
 }

@@ -1,7 +1,9 @@
 //! How reports and rules are written: human (aligned, coloured on a
 //! terminal) or JSON (one object per line, the report contract).
 
+use std::borrow::Cow;
 use std::io::{self, Write};
+use std::path::Path;
 
 use vigie::{Confidence, Report, RuleSet, Status, Verdict};
 
@@ -27,6 +29,47 @@ pub fn report(
     }
 }
 
+/// `text` safe to print on a terminal: control characters (line breaks,
+/// escape sequences) and the characters that break or reorder lines
+/// (Unicode line and paragraph separators, bidirectional controls) written
+/// as escapes (`\n`, `\u{1b}`), so that a file name, an archive entry or an
+/// excerpt cannot forge output lines or colours.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if needs_escape(c) {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// Whether [`escape`] writes `c` as an escape.
+fn needs_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}'
+                | '\u{200e}'
+                | '\u{200f}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A path as messages show it: bytes that are not UTF-8 replaced (as in
+/// reports' `source`), then [`escape`]d.
+pub fn display_path(path: &Path) -> String {
+    escape(&path.to_string_lossy()).into_owned()
+}
+
 fn paint(colour: bool, style: &str, text: &str) -> String {
     if colour {
         format!("{style}{text}{RESET}")
@@ -41,7 +84,7 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
         Verdict::Warn => (BOLD_YELLOW, "WARN "),
         Verdict::Block => (BOLD_RED, "BLOCK"),
     };
-    let source = report.source.as_deref().unwrap_or("-");
+    let source = escape(report.source.as_deref().unwrap_or("-"));
     let status = match report.status {
         Status::Complete => String::new(),
         other => format!("  [{other}]"),
@@ -55,7 +98,7 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
         out,
         "{}  {}{}  {}",
         paint(colour, style, word),
-        paint(colour, BOLD, source),
+        paint(colour, BOLD, &source),
         status,
         paint(colour, DIM, &summary)
     )?;
@@ -83,14 +126,18 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
                 .first()
                 .is_some_and(|p| Some(p.as_str()) != report.source.as_deref())
         {
-            place = format!("{}, {place}", finding.location.path.join("/"));
+            place = format!("{}, {place}", escape(&finding.location.path.join("/")));
         }
         writeln!(
             out,
             "    {confidence}  {level}  {:<24}  \"{}\"  {}",
             finding.rule,
-            finding.excerpt,
-            paint(colour, DIM, &format!("({place}; {})", finding.reason)),
+            escape(&finding.excerpt),
+            paint(
+                colour,
+                DIM,
+                &format!("({place}; {})", escape(&finding.reason))
+            ),
         )?;
     }
     for problem in &report.problems {
@@ -100,7 +147,7 @@ fn human_report(out: &mut impl Write, report: &Report, colour: bool) -> io::Resu
             out,
             "    {}  {}",
             paint(colour, BOLD_YELLOW, &format!("problem {code}:")),
-            problem.message
+            escape(&problem.message)
         )?;
     }
     Ok(())
@@ -155,4 +202,17 @@ pub fn rules(out: &mut impl Write, rules: &RuleSet, format: Format) -> io::Resul
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escape_leaves_text_alone_and_escapes_what_moves_the_cursor() {
+        assert_eq!(escape("Réunion — note 3.pdf"), "Réunion — note 3.pdf");
+        assert_eq!(escape("a\nb\r\x1b[2K"), "a\\nb\\r\\u{1b}[2K");
+        assert_eq!(escape("x\u{202e}fdp.exe"), "x\\u{202e}fdp.exe");
+        assert_eq!(escape("\u{85}\u{2028}"), "\\u{85}\\u{2028}");
+    }
 }

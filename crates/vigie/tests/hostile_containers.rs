@@ -39,10 +39,9 @@ fn scan_measured(policy: &str, bytes: &[u8], name: &str) -> (Report, u64) {
     let before = dhat::HeapStats::get();
     let report = scanner.scan_bytes(bytes, Some(name));
     let after = dhat::HeapStats::get();
-    (
-        report,
-        after.max_bytes.saturating_sub(before.curr_bytes) as u64,
-    )
+    let peak = after.max_bytes.saturating_sub(before.curr_bytes) as u64;
+    eprintln!("{name}: {} bytes in, peak heap {peak} bytes", bytes.len());
+    (report, peak)
 }
 
 const MB: u64 = 1 << 20;
@@ -715,4 +714,42 @@ fn mime_parts_count_steps() {
     );
     assert_partial(&report, ProblemCode::Limit);
     assert!(peak < 256 * MB, "peak heap {peak}");
+}
+
+#[test]
+fn unlisted_streams_of_unknown_size_draw_from_the_inflation_budget() {
+    // Fifty deflated entries of 4 MiB of zeros, sizes in data descriptors,
+    // none in the central directory: the walk inflates them to find where
+    // each ends, within the scan's inflated-bytes limit.
+    let zeros = vec![0u8; 4 << 20];
+    let compressed = deflate(&zeros);
+    let mut archive = Vec::new();
+    for i in 0..50 {
+        let header = Header {
+            name: format!("{i}.bin").into_bytes(),
+            flags: 0x08,
+            method: 8,
+            crc: 0,
+            compressed: 0,
+            size: 0,
+        };
+        archive.extend_from_slice(&header.local());
+        archive.extend_from_slice(&compressed);
+        archive.extend_from_slice(b"PK\x07\x08");
+        archive.extend_from_slice(&crc(&zeros).to_le_bytes());
+        archive.extend_from_slice(&(compressed.len() as u32).to_le_bytes());
+        archive.extend_from_slice(&(zeros.len() as u32).to_le_bytes());
+    }
+    let directory = archive.len() as u32;
+    archive.extend_from_slice(&end_record(0, 0, directory, b""));
+    let policy = "[limits]\nmax_inflated_bytes = 20000000";
+    let (report, peak) = scan_measured(policy, &archive, "streams.zip");
+    assert_ne!(report.status, Status::Complete, "{report:?}");
+    assert_eq!(report.verdict, Verdict::Block);
+    assert!(
+        report.problems.iter().any(|p| p.code == ProblemCode::Limit),
+        "{:?}",
+        report.problems
+    );
+    assert!(peak < 128 * MB, "peak heap {peak}");
 }

@@ -152,7 +152,8 @@ pub(super) fn extract(
                 continue;
             }
         };
-        if has_doctype(&data) {
+        let xml = matches!(role, Role::Xml(..) | Role::CustomProperties);
+        if xml && has_doctype(&data) {
             // Fail closed: what entities would have said is not read, and
             // external ones are never fetched.
             ex.problem(

@@ -410,6 +410,7 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
             close_element(&mut reading, name);
             continue;
         }
+        attribute_text(tag, &mut reading);
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
             if !self_closing {
                 pos = end_tag(bytes, pos, name).unwrap_or(bytes.len());
@@ -491,6 +492,63 @@ fn end_tag(bytes: &[u8], from: usize, name: &str) -> Option<usize> {
         at = after;
     }
     None
+}
+
+/// Attributes whose value is text a reader may see only on demand (a
+/// tooltip, an image's replacement text, a form's placeholder).
+const TEXT_ATTRIBUTES: &[&str] = &[
+    "title",
+    "alt",
+    "aria-label",
+    "placeholder",
+    "value",
+    "label",
+    "summary",
+    "content",
+];
+
+/// Adds the values of a tag's [`TEXT_ATTRIBUTES`] to the hidden text.
+fn attribute_text(tag: &str, reading: &mut Reading) {
+    let mut rest = tag.get(tag_name(tag).len()..).unwrap_or("");
+    loop {
+        rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
+        let name_end = rest
+            .find(|c: char| c.is_whitespace() || c == '=' || c == '/')
+            .unwrap_or(rest.len());
+        if name_end == 0 {
+            return;
+        }
+        let name = rest.get(..name_end).unwrap_or("");
+        rest = rest.get(name_end..).unwrap_or("").trim_start();
+        let Some(after) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let after = after.trim_start();
+        let (value, next) = match after.chars().next() {
+            Some(quote @ ('"' | '\'')) => {
+                let inner = after.get(1..).unwrap_or("");
+                let end = inner.find(quote).unwrap_or(inner.len());
+                (
+                    inner.get(..end).unwrap_or(""),
+                    inner.get(end + 1..).unwrap_or(""),
+                )
+            }
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (
+                    after.get(..end).unwrap_or(""),
+                    after.get(end..).unwrap_or(""),
+                )
+            }
+        };
+        rest = next;
+        if !value.trim().is_empty() && TEXT_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
+        {
+            reading.hidden_break();
+            decode_entities_into(value, &mut reading.out.hidden, true);
+            reading.hidden_break();
+        }
+    }
 }
 
 /// Whether an element's attributes hide its content from a reader: the
@@ -1254,6 +1312,14 @@ mod tests {
             assert_eq!(text.visible.trim(), "DIFFUSION RESTREINTE", "{case}");
             assert_eq!(text.hidden.trim(), "XYZ", "{case}");
         }
+        let text = html(
+            r#"<p title="DIFFUSION RESTREINTE" class=x>Note <img alt='TR&Egrave;S SECRET' src=a.png></p>"#,
+        );
+        assert_eq!(text.visible.trim(), "Note");
+        assert_eq!(
+            text.hidden.lines().collect::<Vec<_>>(),
+            ["DIFFUSION RESTREINTE", "TRÈS SECRET"]
+        );
         let text = html(r#"<div>TRÈS <span style="font-size:0.8em">SECRET</span> DÉFENSE</div>"#);
         assert_eq!(text.visible.trim(), "TRÈS SECRET DÉFENSE");
         assert!(text.hidden.is_empty());

@@ -341,10 +341,20 @@ fn walk_local_headers(
         } else if let Some(length) = listed.filter(|&l| l > 0) {
             Some(length)
         } else if entry.method == 8 {
-            let cap = ex.budget().limits().max_entry_bytes;
+            // Only inflating tells where the stream ends. What comes out is
+            // drawn from the scan's inflated bytes (and counted again if the
+            // entry is read), so that many such entries cannot make the walk
+            // inflate without bound.
+            let cap = entry_cap(ex, bytes.len().saturating_sub(entry.data_start) as u64);
             let input = bytes.get(entry.data_start..).unwrap_or(&[]);
             let inflated = inflate(input, cap, false);
-            ex.step(inflated.total / 4096, path);
+            if let Err(exceeded) = ex.budget().inflate(inflated.total) {
+                ex.problem(ProblemCode::Limit, located(path, &exceeded.0));
+                break;
+            }
+            if !ex.step(inflated.total / 4096, path) {
+                break;
+            }
             inflated.consumed.map(|c| c as u64)
         } else {
             stored_length(bytes, entry.data_start)
@@ -459,10 +469,9 @@ fn disagreement(
     data.sort_unstable();
     let inside_data = |at: usize| {
         let next = data.partition_point(|&(start, _)| start <= at);
-        next > 0
-            && data
-                .get(..next)
-                .is_some_and(|before| before.iter().rev().take(1).any(|&(_, end)| at < end))
+        next.checked_sub(1)
+            .and_then(|last| data.get(last))
+            .is_some_and(|&(_, end)| at < end)
     };
     let end_records = memchr::memmem::find_iter(bytes, END_RECORD)
         .filter(|&at| at + 22 <= bytes.len() && !inside_data(at))

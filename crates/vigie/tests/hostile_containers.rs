@@ -311,11 +311,28 @@ fn stored_entries_of_unknown_size_are_read_or_reported() {
     let report = scan(&zip(&[deferred_stored(MARKED, true)], b""), "deferred.zip");
     assert_partial(&report, ProblemCode::Corrupt);
     assert!(has(&report, "fr.diffusion-restreinte"), "{report:?}");
+    // Deflated, its sizes zero in both headers: inflated from its stream.
+    let (honest, compressed) = Header::honest("note.txt", 8, MARKED);
+    let mut piece = deferred_stored(MARKED, true);
+    piece.local.method = 8;
+    piece.central.method = 8;
+    piece.body = compressed;
+    piece.body.extend_from_slice(b"PK\x07\x08");
+    piece.body.extend_from_slice(&honest.crc.to_le_bytes());
+    piece
+        .body
+        .extend_from_slice(&honest.compressed.to_le_bytes());
+    piece.body.extend_from_slice(&honest.size.to_le_bytes());
+    let report = scan(&zip(&[piece], b""), "deferred.zip");
+    assert_partial(&report, ProblemCode::Corrupt);
+    assert!(has(&report, "fr.diffusion-restreinte"), "{report:?}");
     // Without a descriptor signature its end cannot be found: reported.
     let report = scan(&zip(&[deferred_stored(MARKED, false)], b""), "deferred.zip");
     assert_partial(&report, ProblemCode::Corrupt);
 }
 
+/// A control for the checks above: the honest archives they must not take
+/// for lying ones.
 #[test]
 fn honest_data_descriptors_and_nested_zips_are_not_corrupt() {
     // A deflated entry written by a streaming writer: sizes in a data
@@ -354,6 +371,27 @@ fn honest_data_descriptors_and_nested_zips_are_not_corrupt() {
     let report = scan(&outer, "outer.zip");
     assert_eq!(report.status, Status::Complete, "{report:?}");
     assert_eq!(report.verdict, Verdict::Allow);
+    // Archives written by the zip crate: stored, deflated, Zip64 extra
+    // fields, directories, an archive comment.
+    use zip::write::SimpleFileOptions;
+    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let deflated =
+        SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    writer.start_file("a.txt", stored).unwrap();
+    writer.write_all(b"Bonjour").unwrap();
+    writer
+        .start_file("b.txt", deflated.large_file(true))
+        .unwrap();
+    writer.write_all(&b"Salut ".repeat(1000)).unwrap();
+    writer.add_directory("dossier/", stored).unwrap();
+    writer.start_file("dossier/c.txt", deflated).unwrap();
+    writer.write_all(MARKED).unwrap();
+    writer.set_comment("Archive du projet").unwrap();
+    let archive = writer.finish().unwrap().into_inner();
+    let report = scan(&archive, "crate.zip");
+    assert_eq!(report.status, Status::Complete, "{report:?}");
+    assert_eq!(rules(&report), ["fr.diffusion-restreinte"]);
 }
 
 #[test]
@@ -582,6 +620,19 @@ fn hidden_html_is_read_as_hidden() {
         "page.html",
     );
     assert!(has(&report, "fr.diffusion-restreinte"), "{report:?}");
+}
+
+#[test]
+fn rtf_properties_are_read() {
+    let rtf = br"{\rtf1\ansi{\info{\title DIFFUSION RESTREINTE}{\author Jean}}\pard Bonjour\par}";
+    let report = scan(rtf, "note.rtf");
+    assert_eq!(report.verdict, Verdict::Block, "{report:?}");
+    assert!(has(&report, "fr.diffusion-restreinte"), "{report:?}");
+    let report = scan(
+        br"{\rtf1 Bonjour {\v TR\'c8S SECRET D\'c9FENSE}}",
+        "note.rtf",
+    );
+    assert!(has(&report, "fr.tres-secret-defense"), "{report:?}");
 }
 
 // --------------------------------------------------------- mail headers

@@ -62,6 +62,7 @@ fn push_markup(ex: &mut Extractor, markup: Markup, path: &[String]) {
     }
     ex.push(markup.visible, Part::Body, None, path);
     ex.push(markup.hidden, Part::Hidden, None, path);
+    ex.push(markup.metadata, Part::Metadata, None, path);
 }
 
 /// What a document type declaration is reported with.
@@ -81,6 +82,8 @@ pub(crate) struct Markup {
     /// entities that only a document type could define): text was not
     /// expanded, so the document was not read in full.
     pub(crate) entity_declarations: bool,
+    /// Document properties (RTF `\info`: title, subject, keywords...).
+    pub(crate) metadata: String,
     /// Whether RTF groups nested deeper than vigie follows.
     pub(crate) too_deep: bool,
 }
@@ -274,11 +277,14 @@ pub fn xml_to_text(xml: &str) -> String {
     joined(xml_parts(xml, &mut |_| true))
 }
 
-/// Visible text, then hidden text on a line of its own.
+/// Visible text, then hidden text and metadata, each on lines of their
+/// own.
 fn joined(mut markup: Markup) -> String {
-    if !markup.hidden.trim().is_empty() {
-        markup.visible.push('\n');
-        markup.visible.push_str(&markup.hidden);
+    for other in [&markup.hidden, &markup.metadata] {
+        if !other.trim().is_empty() {
+            markup.visible.push('\n');
+            markup.visible.push_str(other);
+        }
     }
     markup.visible
 }
@@ -893,6 +899,8 @@ struct RtfGroup {
     skip: bool,
     /// In hidden text (`\v`).
     hidden: bool,
+    /// In the document properties (`\info`).
+    info: bool,
     /// Characters of fallback after each `\uN` (`\ucN`).
     fallback: usize,
 }
@@ -900,14 +908,15 @@ struct RtfGroup {
 const RTF_START: RtfGroup = RtfGroup {
     skip: false,
     hidden: false,
+    info: false,
     fallback: 1,
 };
 
 /// The text of an RTF document: control words dropped (`\par` and `\line`
 /// become line breaks), `\'hh` read as Windows-1252, `\uN` as Unicode,
-/// destinations such as fonts, colours, pictures and metadata skipped;
-/// hidden text (`\v`) follows on a line of its own, so that it is still
-/// scanned.
+/// destinations such as fonts, colours and pictures skipped; hidden text
+/// (`\v`) and the document properties (`\info`) follow on lines of their
+/// own, so that they are still scanned.
 pub fn rtf_to_text(rtf: &[u8]) -> String {
     joined(rtf_parts(rtf, &mut |_| true))
 }
@@ -917,7 +926,9 @@ fn rtf_emit(out: &mut Markup, group: RtfGroup, text: &str) {
     if group.skip || text.is_empty() {
         return;
     }
-    if group.hidden {
+    if group.info {
+        out.metadata.push_str(text);
+    } else if group.hidden {
         out.hidden.push_str(text);
     } else {
         out.visible.push_str(text);
@@ -1062,10 +1073,23 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                             unicode_skip = group.fallback;
                         }
                     }
+                    b"info" => {
+                        if let Some(top) = top {
+                            top.info = true;
+                        }
+                    }
+                    // Properties end a line of the metadata.
+                    b"title" | b"subject" | b"author" | b"manager" | b"company" | b"operator"
+                    | b"category" | b"keywords" | b"comment" | b"doccomm" | b"hlinkbase"
+                        if group.info =>
+                    {
+                        if !out.metadata.is_empty() && !out.metadata.ends_with('\n') {
+                            out.metadata.push('\n');
+                        }
+                    }
                     b"fonttbl"
                     | b"colortbl"
                     | b"stylesheet"
-                    | b"info"
                     | b"pict"
                     | b"object"
                     | b"listtable"
@@ -1374,6 +1398,12 @@ mod tests {
         let rtf = br"{\rtf1\ansi{\fonttbl{\f0 Arial;}}{\*\generator Word;}\pard DIFFUSION RESTREINTE\par Conf\'e9rence \u233?t\'e9 {\b gras}}";
         let text = rtf_to_text(rtf);
         assert_eq!(text, "DIFFUSION RESTREINTE\nConférence été gras");
+        let rtf = br"{\rtf1{\info{\title TR\'c8S SECRET}{\author Jean}{\creatim\yr2024}}Bonjour}";
+        let text = rtf_parts(rtf, &mut |_| true);
+        assert_eq!(
+            (text.visible.as_str(), text.metadata.as_str()),
+            ("Bonjour", "TRÈS SECRET\nJean")
+        );
     }
 
     #[test]

@@ -1081,11 +1081,11 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                     // Properties end a line of the metadata.
                     b"title" | b"subject" | b"author" | b"manager" | b"company" | b"operator"
                     | b"category" | b"keywords" | b"comment" | b"doccomm" | b"hlinkbase"
-                        if group.info =>
+                        if group.info
+                            && !out.metadata.is_empty()
+                            && !out.metadata.ends_with('\n') =>
                     {
-                        if !out.metadata.is_empty() && !out.metadata.ends_with('\n') {
-                            out.metadata.push('\n');
-                        }
+                        out.metadata.push('\n');
                     }
                     b"fonttbl"
                     | b"colortbl"

@@ -280,6 +280,15 @@ fn a_local_entry_missing_from_the_central_directory_is_read() {
     assert!(has(&report, "fr.tres-secret-defense"), "{report:?}");
 }
 
+#[test]
+fn a_zip_without_a_central_directory_is_read_by_its_local_headers() {
+    let honest = zip(&[Piece::honest("note.txt", 8, MARKED)], b"");
+    let local_only = &honest[..30 + 8 + deflate(MARKED).len()];
+    let report = scan(local_only, "cut.zip");
+    assert_partial(&report, ProblemCode::Corrupt);
+    assert!(has(&report, "fr.diffusion-restreinte"), "{report:?}");
+}
+
 /// A stored entry whose sizes are left to a data descriptor, zero in both
 /// headers.
 fn deferred_stored(data: &[u8], signature: bool) -> Piece {

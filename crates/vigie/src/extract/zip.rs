@@ -34,10 +34,17 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
     let mut archive = match ZipArchive::new(Cursor::new(bytes)) {
         Ok(archive) => archive,
         Err(error) => {
+            // What a streaming reader would still show is read.
             ex.problem(
                 ProblemCode::Corrupt,
-                located(path, &format!("damaged zip archive ({error})")),
+                located(
+                    path,
+                    &format!("damaged zip archive ({error}); the entries its local headers give were read"),
+                ),
             );
+            let none = HashMap::new();
+            let walk = walk_local_headers(ex, bytes, &none, path);
+            local_view(ex, bytes, &none, &walk, path, depth);
             return;
         }
     };
@@ -492,10 +499,11 @@ fn disagreement(
         }
     }
     // Entries the walk did not reach (a gap before them): their headers.
+    let walked: std::collections::HashSet<usize> = walk.iter().map(|e| e.offset).collect();
     for (&offset, listed) in central {
         let Some(entry) = usize::try_from(offset)
             .ok()
-            .filter(|&offset| !walk.iter().any(|e| e.offset == offset))
+            .filter(|offset| !walked.contains(offset))
             .and_then(|offset| local_header(bytes, offset))
         else {
             continue;

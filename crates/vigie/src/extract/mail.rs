@@ -1,4 +1,7 @@
-//! E-mail messages (RFC 5322 with MIME): the subject as metadata (the
+//! E-mail messages (RFC 5322 with MIME): the subject and other descriptive
+//! headers as metadata, the headers that carry a classification or a
+//! sensitivity label (`X-Classification`, `Sensitivity`, Outlook's
+//! `msip_labels`, ...) as labels, encoded words (RFC 2047) decoded (the
 //! addresses of the sender and recipients are not scanned: every message has
 //! them, and they would make every forwarded e-mail personal data), text and
 //! HTML bodies decoded from base64 or quoted-printable, attachments and
@@ -24,13 +27,88 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
             return;
         }
     };
-    for header in &message.headers {
-        if header.get_key().eq_ignore_ascii_case("Subject") {
+    headers(ex, &message.headers, path);
+    let mut attachment = 0;
+    part(ex, &message, path, depth, 0, &mut attachment);
+}
+
+/// Headers whose value is free text describing the message.
+const METADATA_HEADERS: &[&str] = &[
+    "subject",
+    "keywords",
+    "x-keywords",
+    "comments",
+    "thread-topic",
+    "summary",
+    "content-description",
+];
+
+/// Whether a header carries a classification, a protective marking or a
+/// sensitivity label: `X-Classification`, `Classification`,
+/// `X-Protective-Marking`, `Sensitivity`, `X-Sensitivity`,
+/// `X-Security-Label`, `msip_labels`, `MSIP_Label_<GUID>_Name`, and their
+/// variants.
+fn is_label_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "classification",
+        "sensitivity",
+        "protective-marking",
+        "security-label",
+        "msip_label",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
+        || matches!(name.as_str(), "x-marking" | "x-label" | "x-tlp" | "tlp")
+}
+
+/// Reads the headers of a message or a MIME part: labels as
+/// [`Part::Label`], descriptive ones as [`Part::Metadata`].
+fn headers(ex: &mut Extractor, headers: &[mailparse::MailHeader<'_>], path: &[String]) {
+    for header in headers {
+        if !ex.step(1, path) {
+            return;
+        }
+        let key = header.get_key_ref();
+        if is_label_header(&key) {
+            let value = header.get_value();
+            if key.eq_ignore_ascii_case("msip_labels") {
+                msip_labels(ex, &value, path);
+            } else if key.to_ascii_lowercase().starts_with("msip_label_")
+                && !key.to_ascii_lowercase().ends_with("_name")
+            {
+                ex.push(format!("{key}: {value}"), Part::Metadata, None, path);
+            } else {
+                ex.push(value, Part::Label, None, path);
+            }
+        } else if METADATA_HEADERS.iter().any(|h| key.eq_ignore_ascii_case(h)) {
             ex.push(header.get_value(), Part::Metadata, None, path);
         }
     }
-    let mut attachment = 0;
-    part(ex, &message, path, depth, 0, &mut attachment);
+}
+
+/// Outlook's `msip_labels` header: `MSIP_Label_<GUID>_Name=Diffusion
+/// Restreinte; MSIP_Label_<GUID>_Enabled=true; ...`. Label names are
+/// labels; the other properties are metadata.
+fn msip_labels(ex: &mut Extractor, value: &str, path: &[String]) {
+    let mut metadata = String::new();
+    for property in value.split(';') {
+        let Some((name, label)) = property.split_once('=') else {
+            metadata.push_str(property.trim());
+            metadata.push('\n');
+            continue;
+        };
+        let name = name.trim();
+        if name.to_ascii_lowercase().ends_with("_name") {
+            ex.push(label.trim().to_string(), Part::Label, None, path);
+        } else {
+            metadata.push_str(name);
+            metadata.push_str(": ");
+            metadata.push_str(label.trim());
+            metadata.push('\n');
+        }
+    }
+    ex.push(metadata, Part::Metadata, None, path);
 }
 
 fn part(
@@ -50,6 +128,12 @@ fn part(
             ),
         );
         return;
+    }
+    if !ex.step(1, path) {
+        return;
+    }
+    if nesting > 0 {
+        headers(ex, &mail.headers, path);
     }
     if !mail.subparts.is_empty() {
         for sub in &mail.subparts {
@@ -80,12 +164,11 @@ fn part(
             Ok(decoded) => decoded,
             Err(_) => text::decode(&body),
         };
-        let content = if mimetype == "text/html" {
-            text::html_to_text(&decoded)
+        if mimetype == "text/html" {
+            text::extract_html(ex, &decoded, path);
         } else {
-            decoded
-        };
-        ex.push(content, Part::Body, None, path);
+            ex.push(decoded, Part::Body, None, path);
+        }
         return;
     }
     *attachment += 1;

@@ -134,6 +134,9 @@ pub(super) fn extract(
             ex.problem(ProblemCode::Limit, located(path, &exceeded.0));
             return;
         }
+        if !ex.step(1, path) {
+            return;
+        }
         let Some(name) = entry_name(archive, index) else {
             continue;
         };
@@ -149,8 +152,18 @@ pub(super) fn extract(
                 continue;
             }
         };
+        let xml = matches!(role, Role::Xml(..) | Role::CustomProperties);
+        if xml && has_doctype(&data) {
+            // Fail closed: what entities would have said is not read, and
+            // external ones are never fetched.
+            ex.problem(
+                ProblemCode::Unsupported,
+                located(&entry_path, super::text::DOCTYPE_MESSAGE),
+            );
+        }
+        let mut step = |n| ex.step(n, &entry_path);
         match role {
-            Role::Xml(rules, page) => match walk(&data, &rules) {
+            Role::Xml(rules, page) => match walk(&data, &rules, &mut step) {
                 Ok(pieces) => {
                     for (part, text) in pieces {
                         ex.push(text, part, page, path);
@@ -158,7 +171,7 @@ pub(super) fn extract(
                 }
                 Err(message) => ex.problem(ProblemCode::Corrupt, located(&entry_path, &message)),
             },
-            Role::CustomProperties => match custom_properties(&data) {
+            Role::CustomProperties => match custom_properties(&data, &mut step) {
                 Ok((metadata, labels)) => {
                     ex.push(metadata, Part::Metadata, None, path);
                     for label in labels {
@@ -269,8 +282,29 @@ impl XmlRules {
     }
 }
 
-/// Text of an XML part, by part, in document order.
-fn walk(xml: &[u8], rules: &XmlRules) -> Result<Vec<(Part, String)>, String> {
+/// Whether an XML part has a document type declaration (`<!DOCTYPE`
+/// before its root element). Its entities are not expanded, so the part is
+/// not read in full.
+fn has_doctype(xml: &[u8]) -> bool {
+    let mut reader = Reader::from_reader(xml);
+    let mut buffer = Vec::new();
+    loop {
+        match reader.read_event_into(&mut buffer) {
+            Ok(Event::DocType(_)) => return true,
+            Ok(Event::Decl(_) | Event::Comment(_) | Event::PI(_) | Event::Text(_)) => {}
+            _ => return false,
+        }
+        buffer.clear();
+    }
+}
+
+/// Text of an XML part, by part, in document order; `step` counts one step
+/// per XML event and stops the reading when it returns false.
+fn walk(
+    xml: &[u8],
+    rules: &XmlRules,
+    step: &mut dyn FnMut(u64) -> bool,
+) -> Result<Vec<(Part, String)>, String> {
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
     // Parts entered through switching elements, innermost last.
@@ -289,6 +323,9 @@ fn walk(xml: &[u8], rules: &XmlRules) -> Result<Vec<(Part, String)>, String> {
         }
     };
     loop {
+        if !step(1) {
+            break;
+        }
         let event = reader
             .read_event_into(&mut buffer)
             .map_err(|e| format!("damaged XML at byte {} ({e})", reader.buffer_position()))?;
@@ -417,13 +454,19 @@ fn without_header_codes(text: &str) -> String {
 
 /// The text of `docProps/custom.xml`, and the names of the Microsoft
 /// sensitivity labels it carries (`MSIP_Label_<GUID>_Name`).
-fn custom_properties(xml: &[u8]) -> Result<(String, Vec<String>), String> {
+fn custom_properties(
+    xml: &[u8],
+    step: &mut dyn FnMut(u64) -> bool,
+) -> Result<(String, Vec<String>), String> {
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
     let mut metadata = String::new();
     let mut labels = Vec::new();
     let mut property: Option<String> = None;
     loop {
+        if !step(1) {
+            break;
+        }
         let event = reader
             .read_event_into(&mut buffer)
             .map_err(|e| format!("damaged XML at byte {} ({e})", reader.buffer_position()))?;
@@ -470,7 +513,7 @@ mod tests {
     #[test]
     fn runs_join_and_paragraphs_break() {
         let xml = br#"<w:document xmlns:w="x"><w:body><w:p><w:r><w:t>DIFFU</w:t></w:r><w:r><w:t>SION RESTREINTE</w:t></w:r></w:p><w:p><w:r><w:instrText>HYPERLINK x</w:instrText><w:t>Note &amp; suite</w:t></w:r></w:p></w:body></w:document>"#;
-        let pieces = walk(xml, &XmlRules::ooxml(Part::Body)).unwrap();
+        let pieces = walk(xml, &XmlRules::ooxml(Part::Body), &mut |_| true).unwrap();
         assert_eq!(
             pieces,
             [(
@@ -483,7 +526,7 @@ mod tests {
     #[test]
     fn odf_master_pages_give_headers_and_footers() {
         let xml = br#"<office:document-styles xmlns:office="o" xmlns:style="s" xmlns:text="t"><style:master-page><style:header><text:p>SECRET</text:p></style:header><style:footer><text:p>Page 1</text:p></style:footer></style:master-page><text:p>ignored style text</text:p></office:document-styles>"#;
-        let pieces = walk(xml, &XmlRules::odf(None)).unwrap();
+        let pieces = walk(xml, &XmlRules::odf(None), &mut |_| true).unwrap();
         assert_eq!(
             pieces,
             [
@@ -500,7 +543,7 @@ mod tests {
             " SECRET Page  "
         );
         let xml = br#"<worksheet><sheetData><row><c t="s"><v>3</v></c></row></sheetData><headerFooter><oddHeader>&amp;CDIFFUSION RESTREINTE</oddHeader></headerFooter></worksheet>"#;
-        let pieces = walk(xml, &XmlRules::ooxml(Part::Body)).unwrap();
+        let pieces = walk(xml, &XmlRules::ooxml(Part::Body), &mut |_| true).unwrap();
         assert!(
             pieces
                 .iter()
@@ -516,7 +559,7 @@ mod tests {
     #[test]
     fn sensitivity_labels_are_read_from_custom_properties() {
         let xml = br#"<Properties><property fmtid="{D5CDD505}" pid="2" name="MSIP_Label_0b1c2d3e_Enabled"><vt:lpwstr>true</vt:lpwstr></property><property pid="3" name="MSIP_Label_0b1c2d3e_Name"><vt:lpwstr>Diffusion Restreinte</vt:lpwstr></property></Properties>"#;
-        let (metadata, labels) = custom_properties(xml).unwrap();
+        let (metadata, labels) = custom_properties(xml, &mut |_| true).unwrap();
         assert_eq!(labels, ["Diffusion Restreinte"]);
         assert!(metadata.contains("MSIP_Label_0b1c2d3e_Enabled: true"));
         assert!(
@@ -526,7 +569,27 @@ mod tests {
     }
 
     #[test]
+    fn doctypes_are_noticed() {
+        assert!(has_doctype(
+            br#"<?xml version="1.0"?><!DOCTYPE w [<!ENTITY m "DIFFUSION RESTREINTE">]><w:document>&m;</w:document>"#
+        ));
+        assert!(has_doctype(
+            b"\xEF\xBB\xBF<!-- x --><!DOCTYPE w SYSTEM \"x.dtd\"><w/>"
+        ));
+        assert!(!has_doctype(
+            br#"<?xml version="1.0"?><w:document>&lt;!DOCTYPE</w:document>"#
+        ));
+    }
+
+    #[test]
     fn damaged_xml_is_an_error() {
-        assert!(walk(b"<w:p><w:t>x</w:p>", &XmlRules::ooxml(Part::Body)).is_err());
+        assert!(
+            walk(
+                b"<w:p><w:t>x</w:p>",
+                &XmlRules::ooxml(Part::Body),
+                &mut |_| true
+            )
+            .is_err()
+        );
     }
 }

@@ -67,7 +67,107 @@ pub fn format(bytes: &[u8]) -> Format {
     if is_email(&start) {
         return Format::Email;
     }
+    if is_html_fragment(&start) {
+        return Format::Html;
+    }
     Format::Text
+}
+
+/// Elements that make a fragment HTML (`<p>DIFFUSION <b>RESTREINTE</b></p>`,
+/// a Matrix `formatted_body`): the common ones of formatted text.
+const FRAGMENT_ELEMENTS: &[&str] = &[
+    "a",
+    "b",
+    "i",
+    "u",
+    "s",
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "span",
+    "div",
+    "font",
+    "sub",
+    "sup",
+    "del",
+    "ins",
+    "mark",
+    "small",
+    "big",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "td",
+    "th",
+    "img",
+    "strike",
+    "tt",
+    "center",
+    "template",
+    "details",
+    "summary",
+    "q",
+    "cite",
+    "abbr",
+    "mx-reply",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "label",
+    "style",
+    "script",
+];
+
+/// Whether a text without `<html>` or `<body>` is an HTML fragment: it
+/// holds a tag of formatted text (`<b>`, `<span style=...>`, `</p>`), a
+/// comment, or an HTML entity (`&nbsp;`, `&#233;`, `&#x44;`), so that its markup and
+/// entities are read as a browser would render them.
+fn is_html_fragment(start: &str) -> bool {
+    let tag = start.match_indices('<').any(|(at, _)| {
+        let rest = start.get(at + 1..).unwrap_or("");
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        let name_end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .unwrap_or(rest.len());
+        let name = rest.get(..name_end).unwrap_or("");
+        let after = rest.get(name_end..).unwrap_or("");
+        FRAGMENT_ELEMENTS.contains(&name) && after.starts_with(['>', ' ', '/', '\t', '\n', '\r'])
+    });
+    let entity = start.match_indices('&').any(|(at, _)| {
+        let rest = start.get(at + 1..).unwrap_or("");
+        let name_end = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '#'))
+            .unwrap_or(rest.len());
+        let name = rest.get(..name_end).unwrap_or("");
+        // A numeric reference is one even without its `;` (`&#68IFFUSION`).
+        let numeric = name.strip_prefix('#').is_some_and(|n| {
+            n.starts_with(|c: char| c.is_ascii_digit())
+                || (n.starts_with('x') && n[1..].starts_with(|c: char| c.is_ascii_hexdigit()))
+        });
+        numeric
+            || (rest.get(name_end..).is_some_and(|r| r.starts_with(';'))
+                && super::text::entity(name).is_some())
+    });
+    tag || entity || start.contains("<!--")
 }
 
 fn is_image(bytes: &[u8]) -> bool {
@@ -96,7 +196,9 @@ fn is_email(start: &str) -> bool {
         let Some((name, _)) = line.split_once(':') else {
             return false;
         };
-        if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        // Field names are printable ASCII (`msip_labels`, `X-MS-Exchange.x`).
+        let field_byte = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+        if name.is_empty() || !name.bytes().all(field_byte) {
             return false;
         }
         headers += 1;
@@ -132,8 +234,25 @@ mod tests {
             Format::Email
         );
         assert_eq!(format(b"Subject: not a mail\nbut a note"), Format::Text);
+        assert_eq!(
+            format(b"msip_labels: MSIP_Label_1_Name=DR;\r\nFrom: a@example.fr\r\nTo: b@example.fr\r\n\r\nx"),
+            Format::Email
+        );
         assert_eq!(format("Bonjour à tous".as_bytes()), Format::Text);
         assert_eq!(format(b"\xFF\xFEB\0o\0n\0"), Format::Text);
         assert_eq!(format(b"\x7FELF\x02\x01\x01\0\0\0\0\0"), Format::Binary);
+    }
+
+    #[test]
+    fn html_fragments_are_html() {
+        assert_eq!(format(b"<p>DIFFUSION <b>RESTREINTE</b></p>"), Format::Html);
+        assert_eq!(format(b"DIFFUSION&nbsp;RESTREINTE"), Format::Html);
+        assert_eq!(format(b"&#x44;IFFUSION RESTREINTE"), Format::Html);
+        assert_eq!(
+            format(b"<mx-reply><blockquote>x</blockquote></mx-reply>Note <span data-mx-spoiler>DIFFUSION RESTREINTE</span>"),
+            Format::Html
+        );
+        assert_eq!(format(b"Vec<String> and R&D, a < b"), Format::Text);
+        assert_eq!(format(b"fish & chips; AT&T;"), Format::Text);
     }
 }

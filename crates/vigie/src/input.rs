@@ -90,10 +90,7 @@ fn read_text(mut reader: impl Read, mut bytes: Vec<u8>, limits: &Limits) -> std:
             bytes.truncate(error.valid_up_to());
         }
     }
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(error) => crate::extract::text::decode(error.as_bytes()),
-    };
+    let text = crate::extract::text::decode_owned(bytes);
     Ok(Input::Text { text, cut })
 }
 

@@ -695,6 +695,7 @@ fn label_headers_are_read_as_labels() {
     // Traps.
     for headers in [
         "Sensitivity: Personal\r\n",
+        "Sensitivity: Company-Confidential\r\n",
         "X-Classification: NON PROTÉGÉ\r\n",
         "Keywords: budget\r\n",
     ] {

@@ -41,6 +41,7 @@ const METADATA_HEADERS: &[&str] = &[
     "thread-topic",
     "summary",
     "content-description",
+    "sensitivity",
 ];
 
 /// Whether a header carries a classification, a protective marking or a
@@ -50,6 +51,13 @@ const METADATA_HEADERS: &[&str] = &[
 /// variants.
 fn is_label_header(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
+    // Outlook's own `Sensitivity` (RFC 2156: Personal, Private,
+    // Company-Confidential) is a user's flag, not a protective marking:
+    // read as metadata, so that "Company-Confidential" is not taken for a
+    // CONFIDENTIAL banner.
+    if name == "sensitivity" {
+        return false;
+    }
     [
         "classification",
         "sensitivity",

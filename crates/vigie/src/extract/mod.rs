@@ -89,20 +89,9 @@ impl Extractor {
         match sniff::format(bytes) {
             Format::Zip => zip::extract(self, bytes, path, depth),
             Format::Email => mail::extract(self, bytes, path, depth),
-            Format::Html => self.push(
-                text::html_to_text(&text::decode(bytes)),
-                Part::Body,
-                None,
-                path,
-            ),
-            Format::Xml => self.push(
-                text::xml_to_text(&text::decode(bytes)),
-                Part::Body,
-                None,
-                path,
-            ),
-            Format::Rtf => self.push(text::rtf_to_text(bytes), Part::Body, None, path),
-            Format::Text => self.push(text::decode(bytes), Part::Body, None, path),
+            format @ (Format::Html | Format::Xml | Format::Rtf | Format::Text) => {
+                text::extract(self, bytes, format, path)
+            }
             Format::Pdf => pdf::extract(self, bytes, path),
             Format::Image => self.problem(
                 ProblemCode::OcrUnavailable,

@@ -19,9 +19,6 @@ use crate::report::{Part, ProblemCode};
 /// budget: visible text as the body, hidden text as [`Part::Hidden`], and a
 /// problem for what is not read (an XML document type that declares
 /// entities, RTF groups nested too deep, a step limit).
-// For the dispatcher (`Extractor::dispatch`), which still calls the
-// unbudgeted `html_to_text`, `xml_to_text` and `rtf_to_text`.
-#[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn extract(ex: &mut Extractor, bytes: &[u8], format: Format, path: &[String]) {
     let markup = match format {
         Format::Html => html_parts(&decode(bytes), &mut |n| ex.step(n, path)),

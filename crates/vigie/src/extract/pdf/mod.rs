@@ -308,12 +308,15 @@ fn metadata(ex: &mut Extractor, document: &Document, path: &[String]) {
         .and_then(|object| object.as_stream().ok())
         .and_then(|stream| stream.decompressed_content_with_limit(1 << 20).ok());
     if let Some(xmp) = xmp {
-        ex.push(
-            text::xml_to_text(&text::decode(&xmp)),
-            Part::Metadata,
-            None,
-            path,
-        );
+        let markup = text::xml_parts(&text::decode(&xmp), &mut |n| ex.step(n, path));
+        if markup.entity_declarations {
+            ex.problem(
+                ProblemCode::Unsupported,
+                located(path, &format!("XMP metadata: {}", text::DOCTYPE_MESSAGE)),
+            );
+        }
+        ex.push(markup.visible, Part::Metadata, None, path);
+        ex.push(markup.hidden, Part::Metadata, None, path);
     }
 }
 

@@ -299,6 +299,15 @@ def test_a_new_room_with_clean_name_and_topic_is_created(users):
     assert status == 200, body
 
 
+@pytest.mark.parametrize("alias, status", [("cellule-diffusion-restreinte", 403), ("TLP_RED", 403),
+                                           ("cellule-projet", 200)])
+def test_a_room_alias_with_a_marking_is_refused(users, room, alias, status):
+    alice, _ = users
+    answer, body = alice.request("PUT", f"/_matrix/client/v3/directory/room/{urllib.parse.quote(f'#{alias}:localhost')}",
+                                 {"room_id": room})
+    assert answer == status, body
+
+
 def test_an_admin_clears_a_new_room_for_its_level_only(users):
     _, officer = users
     status, body = create_room(officer, name="Cellule DR", initial_state=[

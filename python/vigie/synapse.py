@@ -58,6 +58,8 @@ What is scanned:
   will have; the clearance state event in initial_state is refused from
   anyone but a server administrator. (Synapse does not call it for
   administrators, who are trusted with their rooms.)
+- Room aliases, through `user_may_create_room_alias`, under the default
+  ceiling.
 - Uploads, through `check_media_file_for_spam`, by content.
 
 Synapse answers a refused upload with 400 M_UNKNOWN whatever the module
@@ -226,6 +228,7 @@ class VigieModule:
             check_event_for_spam=self.check_event_for_spam,
             user_may_send_state_event=self.user_may_send_state_event,
             user_may_create_room=self.user_may_create_room,
+            user_may_create_room_alias=self.user_may_create_room_alias,
             check_username_for_spam=self.check_username_for_spam,
             check_media_file_for_spam=self.check_media_file_for_spam,
         )
@@ -399,6 +402,14 @@ class VigieModule:
                 if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_LEVEL:
                     level = value
         return self._scan_content(room_config, None if level is None else f"level-{level}", what)
+
+    async def user_may_create_room_alias(self, user_id: str, room_alias) -> Decision:
+        """Refuses a room alias whose name carries a marking or a secret
+        under the default ceiling (an alias names no room yet): as written,
+        and with its separators (-, _, .) read as spaces."""
+        name = room_alias.localpart
+        spaced = re.sub(r"[-_.]+", " ", name)
+        return self._scan_content([name, spaced], None, f"alias sender={user_id} alias={room_alias}")
 
     async def check_event_allowed(self, event, state) -> Tuple[bool, Optional[dict]]:
         """Third-party rule: refuses membership events of local users whose

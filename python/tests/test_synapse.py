@@ -698,6 +698,7 @@ def test_the_content_walk_reads_every_string_and_stops_at_its_limits():
                                   "m.text": [{"mimetype": "text/html", "body": "d"}], "e": "x &amp; y"}, ["type"])
     assert texts.plain == ["body", "a", "m.new_content", "formatted_body", "<b>b</b>", "list", "c", "m.text",
                            "mimetype", "text/html", "body", "d", "e", "x &amp; y", "type"]
+    assert texts.values == ["a", "<b>b</b>", "c", "text/html", "d", "x &amp; y"]
     assert texts.html == ["<b>b</b>", "d", "x &amp; y"]
     # Synapse hands the module frozen content: immutabledicts and tuples.
     from synapse.util.frozenutils import freeze

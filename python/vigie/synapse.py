@@ -111,10 +111,13 @@ class ContentOverLimit(Exception):
 
 
 class Texts:
-    """The strings of some content: all of them, and those that are HTML."""
+    """The strings of some content: all of them (`plain`, keys included,
+    in document order), the values alone (`values`: what a client shows as
+    text), and those that are HTML (`html`)."""
 
     def __init__(self) -> None:
         self.plain: List[str] = []
+        self.values: List[str] = []
         self.html: List[str] = []
 
 
@@ -127,49 +130,48 @@ def collect_texts(content: Any, extra: Iterable[str] = ()) -> Texts:
     values = 0
     size = 0
 
-    def add(text: str, html: bool) -> None:
+    def add(text: str, html: bool, value: bool = True) -> None:
         nonlocal size
-        size += len(text.encode("utf-8", "surrogatepass"))
+        size += len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
         if size > MAX_CONTENT_BYTES:
             raise ContentOverLimit(f"over {MAX_CONTENT_BYTES} bytes of text")
         texts.plain.append(text)
-        if html or LOOKS_LIKE_HTML.search(text):
+        if value:
+            texts.values.append(text)
+        if html or (("<" in text or "&" in text) and LOOKS_LIKE_HTML.search(text)):
             if len(texts.html) == MAX_HTML_PARTS:
                 raise ContentOverLimit(f"over {MAX_HTML_PARTS} HTML strings")
             texts.html.append(text)
 
-    # An explicit stack (value, depth, is it HTML), so that depth costs no
-    # Python recursion; reversed pushes keep document order.
-    stack: List[Tuple[Any, int, bool]] = [(content, 0, False)]
+    # An explicit stack (value, depth, is it HTML, is it a key), so that
+    # depth costs no Python recursion; reversed pushes keep document order.
+    stack: List[Tuple[Any, int, bool, bool]] = [(content, 0, False, False)]
     while stack:
-        value, depth, html = stack.pop()
+        value, depth, html, is_key = stack.pop()
         values += 1
         if values > MAX_CONTENT_VALUES:
             raise ContentOverLimit(f"over {MAX_CONTENT_VALUES} values")
         if isinstance(value, str):
-            add(value, html)
+            add(value, html, not is_key)
         elif isinstance(value, Mapping):  # a dict, or Synapse's frozen event content
             if depth >= MAX_CONTENT_DEPTH:
                 raise ContentOverLimit(f"nested deeper than {MAX_CONTENT_DEPTH}")
             html_object = value.get("format") == HTML_FORMAT or value.get("mimetype") == "text/html"
             children = []
             for key, child in value.items():
-                values += 1
-                if values > MAX_CONTENT_VALUES:
-                    raise ContentOverLimit(f"over {MAX_CONTENT_VALUES} values")
                 key_text = str(key)
                 # The key, then its value.
-                children.append((key_text, depth + 1, False))
+                children.append((key_text, depth + 1, False, True))
                 child_html = key_text in HTML_KEYS or (html_object and key_text in ("body", "formatted_body"))
-                children.append((child, depth + 1, child_html))
+                children.append((child, depth + 1, child_html, False))
             stack.extend(reversed(children))
         elif isinstance(value, (list, tuple)):  # frozen content holds tuples
             if depth >= MAX_CONTENT_DEPTH:
                 raise ContentOverLimit(f"nested deeper than {MAX_CONTENT_DEPTH}")
-            stack.extend((child, depth + 1, html) for child in reversed(value))
+            stack.extend((child, depth + 1, html, False) for child in reversed(value))
         # Numbers, booleans and null carry no text.
     for text in extra:
-        add(text, False)
+        add(text, False, False)
     return texts
 
 
@@ -320,7 +322,8 @@ class VigieModule:
             else:
                 verdicts.add(report.verdict)
                 findings += [(f.rule, f.level) for f in report.findings if f.confidence != "low"]
-                problems.update(p["code"] for p in report.problems)
+                if report.status != "complete":  # a complete report has no problems
+                    problems.update(p["code"] for p in report.problems)
         worst = "block" if "block" in verdicts else "warn" if "warn" in verdicts else "allow"
         rules = sorted({rule for rule, _ in findings})
         problems = sorted(problems)
@@ -343,7 +346,10 @@ class VigieModule:
             logger.info("vigie %s verdict=block problems=limit (content %s)", what, error)
             return Codes.FORBIDDEN, {"vigie": {"rules": [], "levels": [], "problems": ["limit"]}}
         scanner = self._config.scanner
-        reports = scanner.scan_many(texts.plain, scope) if len(texts.plain) > 1 else []
+        # Each value alone, when there is more than one (keys, the event's
+        # type and state key are not text a client shows: in the joined
+        # text only).
+        reports = scanner.scan_many(texts.values, scope) if len(texts.values) > 1 else []
         reports.append(scanner.scan_text("\n".join(texts.plain), scope))
         for html in texts.html:
             # One page per fragment, as a client renders each: joined, an

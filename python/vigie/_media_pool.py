@@ -73,13 +73,15 @@ class _Worker:
         """Sends one frame and returns the answer frame; raises
         WorkerFailure past `timeout` seconds or when the worker is gone."""
         deadline = time.monotonic() + timeout
-        self._write(_HEADER.pack(len(payload)) + payload, deadline)
+        # Header and payload apart: joining them would copy the upload.
+        self._write(_HEADER.pack(len(payload)), deadline)
+        self._write(payload, deadline)
         (length,) = _HEADER.unpack(self._read(_HEADER.size, deadline))
         if length > MAX_ANSWER_BYTES:
             raise WorkerFailure(f"worker {self.pid} sent an answer of {length} bytes")
         return self._read(length, deadline)
 
-    def _write(self, data: bytes, deadline: float) -> None:
+    def _write(self, data, deadline: float) -> None:
         fd = self.process.stdin.fileno()
         view = memoryview(data)
         while view:

@@ -80,3 +80,32 @@ def test_scans_from_many_threads_share_the_workers():
     finally:
         pool.close()
     assert pool.pids() == []
+
+
+def test_workers_run_within_their_memory_limit_and_die_first_when_memory_runs_out():
+    limit = 1 << 30
+    pool = WorkerPool(POLICY, 1, 30.0, 1 << 20, memory_bytes=limit)
+    try:
+        assert pool.scan(b"bonjour")["verdict"] == "allow"
+        [pid] = pool.pids()
+        limits = pathlib.Path(f"/proc/{pid}/limits").read_text()
+        [line] = [line for line in limits.splitlines() if line.startswith("Max address space")]
+        assert line.split()[3:5] == [str(limit), str(limit)], line
+        assert pathlib.Path(f"/proc/{pid}/oom_score_adj").read_text().strip() == "1000"
+    finally:
+        pool.close()
+
+
+def test_an_upload_that_needs_more_memory_than_the_limit_costs_its_worker_only():
+    pool = WorkerPool(POLICY, 1, 30.0, 128 << 20, memory_bytes=96 << 20)
+    try:
+        assert pool.scan(b"bonjour")["verdict"] == "allow"
+        [pid] = pool.pids()
+        # Reading 80 MiB into a worker of 96 MiB of address space (of which
+        # the interpreter takes a third) fails: the worker dies.
+        with pytest.raises(WorkerFailure):
+            pool.scan(b"x" * (80 << 20))
+        assert pid not in pool.pids()
+        assert pool.scan(b"TLP:RED")["verdict"] == "block"
+    finally:
+        pool.close()

@@ -659,6 +659,8 @@ def test_the_content_scanner_runs_vigie_scan_on_each_file(tmp_path):
         ({"media_worker_timeout": 0}, "media_worker_timeout must be a number of seconds"),
         ({"media_worker_timeout": "60"}, "media_worker_timeout must be a number of seconds"),
         ({"media_worker_timeout": 86400}, "media_worker_timeout must be a number of seconds"),
+        ({"media_worker_memory": 1000}, "media_worker_memory must be a number of bytes"),
+        ({"media_worker_memory": "2G"}, "media_worker_memory must be a number of bytes"),
     ],
 )
 def test_bad_module_configs_raise_synapse_config_errors(config, message):
@@ -687,8 +689,11 @@ def test_the_worker_pool_settings_parse_with_their_defaults():
 
     parsed = VigieModule.parse_config({})
     assert (parsed.media_workers, parsed.media_worker_timeout, parsed.media_queue) == (2, 60.0, 32)
-    parsed = VigieModule.parse_config({"media_workers": 0, "media_worker_timeout": 2.5, "media_queue": 0})
+    assert parsed.media_worker_memory is None
+    parsed = VigieModule.parse_config({"media_workers": 0, "media_worker_timeout": 2.5, "media_queue": 0,
+                                       "media_worker_memory": 1 << 30})
     assert (parsed.media_workers, parsed.media_worker_timeout, parsed.media_queue) == (0, 2.5, 0)
+    assert parsed.media_worker_memory == 1 << 30
 
 
 def test_the_content_walk_reads_every_string_and_stops_at_its_limits():

@@ -5,7 +5,7 @@ never the process that asked.
 Each worker is `python -m vigie._media_pool`, started with pipes for its
 standard input and output. The parent sends frames (an 8-byte big-endian
 length, then the payload): first the JSON configuration ({"policy": ...,
-"max_bytes": N}), then one frame per upload; the worker answers the
+"max_bytes": N, "memory_bytes": M or null}), then one frame per upload; the worker answers the
 configuration with {"ready": true} and each upload with its report as JSON.
 A worker serves one upload at a time. When it dies, answers nonsense or
 takes longer than the timeout, the parent kills it, starts another and
@@ -148,13 +148,15 @@ class _Worker:
 
 class WorkerPool:
     """`workers` processes scanning uploads under `policy`, each upload
-    within `timeout` seconds. Thread-safe: `scan` may be called from many
+    within `timeout` seconds and, when `memory_bytes` is given, within that
+    much address space (RLIMIT_AS: an allocation past it kills the worker). Thread-safe: `scan` may be called from many
     threads, and waits for a free worker when all are busy (callers bound
     how many wait). Workers start on first use and are replaced when they
     fail."""
 
-    def __init__(self, policy: Dict[str, Any], workers: int, timeout: float, max_bytes: int):
-        self._config = json.dumps({"policy": policy, "max_bytes": max_bytes}).encode()
+    def __init__(self, policy: Dict[str, Any], workers: int, timeout: float, max_bytes: int,
+                 memory_bytes: Optional[int] = None):
+        self._config = json.dumps({"policy": policy, "max_bytes": max_bytes, "memory_bytes": memory_bytes}).encode()
         self._timeout = timeout
         # Slots: a live worker, or None for one not started (or failed).
         self._slots: "queue.Queue[Optional[_Worker]]" = queue.Queue()
@@ -255,7 +257,19 @@ def serve() -> None:
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     # Anything printed by mistake goes to stderr, not into the protocol.
     sys.stdout = sys.stderr
+    # When memory runs out, the kernel's OOM killer takes a worker before
+    # the homeserver (best effort: raising one's own score needs no right).
+    try:
+        with open("/proc/self/oom_score_adj", "w") as score:
+            score.write("1000")
+    except OSError:
+        pass
     config = json.loads(_read_frame(requests, 1 << 24) or b"null")
+    if config.get("memory_bytes"):
+        import resource
+
+        limit = config["memory_bytes"]
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     scanner = vigie.Scanner(policy=config["policy"])
     max_bytes = config["max_bytes"]
     _write_frame(answers, b'{"ready": true}')

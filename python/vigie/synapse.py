@@ -33,6 +33,11 @@ In homeserver.yaml:
           # Uploads that may wait for a busy worker; more are refused at
           # once. Default 32.
           media_queue: 32
+          # Address space of each worker (bytes, RLIMIT_AS): a scan that
+          # needs more kills its worker and its upload is refused. Leave
+          # room for the interpreter (~100 MB) and a few copies of the
+          # largest upload. Default: no limit.
+          media_worker_memory: 2147483648
 
 What is scanned:
 
@@ -180,7 +185,8 @@ class VigieConfig:
 
     def __init__(self, scanner: vigie.Scanner, policy: Dict[str, Any], rooms: Dict[str, int],
                  room_state_event: Optional[str], max_media_bytes: int, media_workers: int = 2,
-                 media_worker_timeout: float = 60.0, media_queue: int = 32):
+                 media_worker_timeout: float = 60.0, media_queue: int = 32,
+                 media_worker_memory: Optional[int] = None):
         self.scanner = scanner
         #: The policy the scanner was built with, as a mapping (scopes
         #: included), for the media workers to build theirs.
@@ -191,6 +197,7 @@ class VigieConfig:
         self.media_workers = media_workers
         self.media_worker_timeout = media_worker_timeout
         self.media_queue = media_queue
+        self.media_worker_memory = media_worker_memory
 
     def __repr__(self) -> str:
         return (f"<VigieConfig rooms={len(self.rooms)} room_state_event={self.room_state_event!r} "
@@ -222,7 +229,7 @@ class VigieModule:
             from twisted.internet.defer import DeferredSemaphore
 
             self._pool = WorkerPool(config.policy, config.media_workers, config.media_worker_timeout,
-                                    config.max_media_bytes)
+                                    config.max_media_bytes, config.media_worker_memory)
             # At most one upload per worker leaves the reactor for a thread:
             # the others wait here without holding one of Synapse's threads.
             self._slots = DeferredSemaphore(config.media_workers)
@@ -242,7 +249,7 @@ class VigieModule:
         if not isinstance(config, dict):
             raise ConfigError("vigie: the module config must be a mapping")
         known = {"policy", "rooms", "room_state_event", "max_media_bytes", "media_workers",
-                 "media_worker_timeout", "media_queue"}
+                 "media_worker_timeout", "media_queue", "media_worker_memory"}
         unknown = set(config) - known
         if unknown:
             raise ConfigError(f"vigie: unknown config keys: {', '.join(sorted(unknown))}")
@@ -272,6 +279,9 @@ class VigieModule:
             raise ConfigError("vigie: max_media_bytes must be a positive integer")
         workers = _positive_int(config, "media_workers", 2, 0)
         queue = _positive_int(config, "media_queue", 32, 0)
+        memory = config.get("media_worker_memory")
+        if memory is not None and (not isinstance(memory, int) or isinstance(memory, bool) or memory < 64 << 20):
+            raise ConfigError("vigie: media_worker_memory must be a number of bytes, at least 67108864 (64 MiB)")
         timeout = config.get("media_worker_timeout", 60)
         if not isinstance(timeout, (int, float)) or isinstance(timeout, bool) or not 0 < timeout <= 3600:
             raise ConfigError("vigie: media_worker_timeout must be a number of seconds, above 0 and at most 3600")
@@ -288,7 +298,7 @@ class VigieModule:
             scanner = vigie.Scanner(policy=policy)
         except vigie.VigieError as error:
             raise ConfigError(f"vigie: {error}") from error
-        return VigieConfig(scanner, policy, rooms, state_event, max_media, workers, float(timeout), queue)
+        return VigieConfig(scanner, policy, rooms, state_event, max_media, workers, float(timeout), queue, memory)
 
     async def _scope(self, room_id: str) -> Optional[str]:
         """The policy scope of a room: its own, its state event's level, or

@@ -35,8 +35,8 @@ In homeserver.yaml:
           media_queue: 32
           # Address space of each worker (bytes, RLIMIT_AS): a scan that
           # needs more kills its worker and its upload is refused. Leave
-          # room for the interpreter (~100 MB) and a few copies of the
-          # largest upload. Default: no limit.
+          # room for the interpreter (~35 MB idle) and a few copies of the
+          # largest upload. Default: no limit (here 2 GiB).
           media_worker_memory: 2147483648
 
 What is scanned:
@@ -44,7 +44,9 @@ What is scanned:
 - Every event a local client sends (messages, edits, stickers, polls,
   reactions, redaction reasons, state events such as names and topics,
   custom event types), through `check_event_for_spam`: every string of
-  the content, keys included, and the event's type and state key. Strings
+  the content, each alone and all of them joined one per line with the
+  keys and the event's type and state key (a marking split across fields).
+  Strings
   that are HTML (`formatted_body`, any string beside
   `"format": "org.matrix.custom.html"`, `text/html` entries of extensible
   events' `m.text` blocks, `m.html`, and any string that looks like markup)
@@ -73,7 +75,9 @@ levels (never the content) in the error's `vigie` field (a refused
 membership event gets a bare 403 M_FORBIDDEN).
 
 Server-side scanning sees only unencrypted rooms and unencrypted media: in
-encrypted rooms, messages and files reach the server as ciphertext.
+encrypted rooms, messages and files reach the server as ciphertext. Synapse
+offers modules no callback for presence status messages, to-device messages
+or account data: they are not scanned.
 """
 
 import io

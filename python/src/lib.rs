@@ -8,7 +8,7 @@ use std::sync::Arc;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
 create_exception!(
     _vigie,
@@ -29,6 +29,34 @@ fn to_py(error: vigie::Error) -> PyErr {
         vigie::Error::Io { .. } => ScanIOError::new_err(message),
         _ => VigieError::new_err(message),
     }
+}
+
+/// The bytes of an attachment: `bytes`, or any object that exposes its
+/// bytes through the buffer protocol (`bytearray`, `memoryview`, `array`,
+/// `mmap`), read as its raw bytes in C order. The bytes are copied while the
+/// GIL is held, so that a `bytearray` resized by another thread cannot change
+/// under the scan. A `str` is refused: text is scanned with `scan_text`.
+fn attachment_bytes(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    let refuse = || {
+        PyTypeError::new_err(format!(
+            "{what} must be bytes, bytearray or memoryview, not {}",
+            value.get_type()
+        ))
+    };
+    if value.is_instance_of::<PyString>() {
+        return Err(refuse());
+    }
+    let view = value
+        .py()
+        .import("builtins")?
+        .getattr("memoryview")?
+        .call1((value,))
+        .map_err(|_| refuse())?;
+    let copy = view.call_method0("tobytes")?;
+    Ok(copy.cast::<PyBytes>()?.as_bytes().to_vec())
 }
 
 /// What `policy=` or `rules=` was given as: a file, or the text itself.
@@ -118,42 +146,49 @@ impl Scanner {
 
     /// Scans a message. `scope` names a scope of the policy (a room) whose
     /// settings apply. Returns a Report.
+    ///
+    /// Raises PolicyError when the policy has no such scope.
     #[pyo3(signature = (text, scope=None))]
-    fn scan_text(&self, py: Python<'_>, text: &str, scope: Option<String>) -> Report {
+    fn scan_text(&self, py: Python<'_>, text: &str, scope: Option<String>) -> PyResult<Report> {
+        self.check_scope(scope.as_deref())?;
         let text = text.to_string();
         let scanner = Arc::clone(&self.inner);
-        Report::from(py.detach(move || match scope {
+        Ok(Report::from(py.detach(move || match scope {
             Some(scope) => scanner.in_scope(&scope).scan_text(&text),
             None => scanner.scan_text(&text),
-        }))
+        })))
     }
 
-    /// Scans an attachment given as bytes; its format comes from its
-    /// content. `filename` names it in locations only; `scope` as for
-    /// scan_text.
+    /// Scans an attachment given as bytes (or a bytearray, a memoryview,
+    /// any object with the buffer protocol: its raw bytes); its format comes
+    /// from its content. `filename` names it in locations only; `scope` as
+    /// for scan_text. Raises TypeError for a str.
     #[pyo3(signature = (data, filename=None, scope=None))]
     fn scan_bytes(
         &self,
         py: Python<'_>,
-        data: &[u8],
+        data: &Bound<'_, PyAny>,
         filename: Option<String>,
         scope: Option<String>,
-    ) -> Report {
-        let data = data.to_vec();
+    ) -> PyResult<Report> {
+        self.check_scope(scope.as_deref())?;
+        let data = attachment_bytes(data, "data")?;
         let scanner = Arc::clone(&self.inner);
-        Report::from(py.detach(move || {
+        Ok(Report::from(py.detach(move || {
             match scope {
                 Some(scope) => scanner
                     .in_scope(&scope)
                     .scan_bytes(&data, filename.as_deref()),
                 None => scanner.scan_bytes(&data, filename.as_deref()),
             }
-        }))
+        })))
     }
 
-    /// Reads and scans a file. Raises ScanIOError when it cannot be read.
+    /// Reads and scans a file. Raises ScanIOError when it cannot be read,
+    /// PolicyError when the policy has no such scope.
     #[pyo3(signature = (path, scope=None))]
     fn scan_file(&self, py: Python<'_>, path: PathBuf, scope: Option<String>) -> PyResult<Report> {
+        self.check_scope(scope.as_deref())?;
         let scanner = Arc::clone(&self.inner);
         py.detach(move || match scope {
             Some(scope) => scanner.in_scope(&scope).scan_file(&path),
@@ -168,25 +203,51 @@ impl Scanner {
         self.inner.policy().scopes().map(str::to_string).collect()
     }
 
-    /// Scans an iterable of messages (str) and attachments (bytes) in
-    /// parallel on Rust threads, and returns their reports in order.
-    fn scan_many(&self, py: Python<'_>, items: &Bound<'_, PyAny>) -> PyResult<Vec<Report>> {
+    /// Scans an iterable of messages (str) and attachments (bytes,
+    /// bytearray, memoryview) in parallel on Rust threads, and returns their
+    /// reports in order. A single str or bytes is refused with TypeError:
+    /// iterating it would scan each character or byte on its own. `scope`
+    /// as for scan_text, for every item.
+    #[pyo3(signature = (items, scope=None))]
+    fn scan_many(
+        &self,
+        py: Python<'_>,
+        items: &Bound<'_, PyAny>,
+        scope: Option<String>,
+    ) -> PyResult<Vec<Report>> {
+        self.check_scope(scope.as_deref())?;
+        if items.is_instance_of::<PyString>()
+            || items.is_instance_of::<PyBytes>()
+            || items.is_instance_of::<PyByteArray>()
+            || items.is_instance(&py.import("builtins")?.getattr("memoryview")?)?
+        {
+            return Err(PyTypeError::new_err(format!(
+                "scan_many takes an iterable of messages and attachments, not a single {}: \
+                 use scan_text or scan_bytes, or pass a list",
+                items.get_type()
+            )));
+        }
         let mut inputs = Vec::new();
         for item in items.try_iter()? {
             let item = item?;
             if item.is_instance_of::<PyString>() {
                 inputs.push(Item::Text(item.extract()?));
-            } else if let Ok(bytes) = item.cast::<PyBytes>() {
-                inputs.push(Item::Bytes(bytes.as_bytes().to_vec()));
             } else {
-                return Err(PyTypeError::new_err(format!(
-                    "scan_many takes str (messages) and bytes (attachments), not {}",
-                    item.get_type()
-                )));
+                let bytes = attachment_bytes(&item, "scan_many's items").map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "scan_many takes str (messages) and bytes, bytearray or memoryview \
+                         (attachments), not {}",
+                        item.get_type()
+                    ))
+                })?;
+                inputs.push(Item::Bytes(bytes));
             }
         }
         let scanner = Arc::clone(&self.inner);
-        let reports = py.detach(move || scan_in_parallel(&scanner, &inputs));
+        let reports = py.detach(move || {
+            let policy = scope.map(|scope| scanner.policy().for_scope(&scope));
+            scan_in_parallel(&scanner, policy.as_ref(), &inputs)
+        });
         Ok(reports.into_iter().map(Report::from).collect())
     }
 
@@ -216,10 +277,32 @@ impl Scanner {
     }
 }
 
+impl Scanner {
+    /// Refuses a scope the policy does not define: falling back to the
+    /// default policy would apply the wrong ceiling without a word (a typo
+    /// in a room id, a room the configuration forgot).
+    fn check_scope(&self, scope: Option<&str>) -> PyResult<()> {
+        match scope {
+            Some(scope) if !self.inner.policy().scopes().any(|s| s == scope) => {
+                Err(PolicyError::new_err(format!(
+                    "the policy has no scope `{scope}` (Scanner.scopes() lists those it has)"
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// Scans `inputs` on rayon's pool (one thread per core, kept between calls
-/// so that each thread's scratch buffers stay warm), keeping their order.
-fn scan_in_parallel(scanner: &vigie::Scanner, inputs: &[Item]) -> Vec<vigie::Report> {
+/// so that each thread's scratch buffers stay warm), keeping their order,
+/// under `policy` (a scope's, worked out once) or the scanner's own.
+fn scan_in_parallel(
+    scanner: &vigie::Scanner,
+    policy: Option<&vigie::Policy>,
+    inputs: &[Item],
+) -> Vec<vigie::Report> {
     use rayon::prelude::*;
+    let scanner = scanner.with_policy(policy.unwrap_or(scanner.policy()));
     inputs
         .par_iter()
         .with_min_len(16)

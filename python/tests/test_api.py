@@ -96,6 +96,50 @@ def test_scopes_apply_their_ceiling():
     assert asyncio.run(scanner.scan_text_async(text, "!dr:example.org")).verdict == "allow"
 
 
+def test_an_unknown_scope_is_an_error_not_the_default_policy():
+    scanner = vigie.Scanner(policy={"scopes": {"!dr:example.org": {"ceiling": 2}}})
+    text = "DIFFUSION RESTREINTE"
+    for scan in (
+        lambda: scanner.scan_text(text, "!DR:example.org"),
+        lambda: scanner.scan_bytes(text.encode(), None, "!dr:example.com"),
+        lambda: scanner.scan_file(FIXTURES / "documents" / "clean.pdf", "dr"),
+        lambda: asyncio.run(scanner.scan_text_async(text, "level-2")),
+    ):
+        with pytest.raises(vigie.PolicyError, match="the policy has no scope"):
+            scan()
+    assert scanner.scan_text(text, scope=None).verdict == "block"
+
+
+def test_scan_many_refuses_a_single_message_or_attachment(scanner):
+    # Iterating "DIFFUSION RESTREINTE" would scan "D", "I", "F", ...: each
+    # allowed, and the marking with them.
+    for single in ("DIFFUSION RESTREINTE", b"DIFFUSION RESTREINTE", bytearray(b"SECRET"), memoryview(b"SECRET")):
+        with pytest.raises(TypeError, match="not a single"):
+            scanner.scan_many(single)
+
+
+def test_attachments_may_be_bytearrays_and_memoryviews(scanner):
+    import array
+
+    data = (FIXTURES / "documents" / "banner.pdf").read_bytes()
+    expected = scanner.scan_bytes(data).to_dict()
+    assert expected["verdict"] == "block"
+    assert scanner.scan_bytes(bytearray(data)).to_dict() == expected
+    assert scanner.scan_bytes(memoryview(data)).to_dict() == expected
+    # A slice is the bytes it shows; a strided view its elements in order.
+    padded = b"xxxx" + data + b"yyyy"
+    assert scanner.scan_bytes(memoryview(padded)[4:-4]).to_dict() == expected
+    assert scanner.scan_bytes(memoryview(b"SxEyCzRwEvTu")[::2]).verdict == "block"
+    # Wider items are read as their raw bytes.
+    assert scanner.scan_bytes(array.array("B", b"TLP:RED")).verdict == "block"
+    assert scanner.scan_bytes(memoryview(array.array("H", [0x4c54, 0x3a50, 0x4552, 0x0a44]))).verdict == "block"
+    reports = scanner.scan_many(["bonjour", bytearray(b"TLP:RED"), memoryview(b"SECRET"), b"rien"])
+    assert [r.verdict for r in reports] == ["allow", "block", "block", "allow"]
+    for wrong in ("text", 42, [1, 2, 3], None):
+        with pytest.raises(TypeError, match="must be bytes, bytearray or memoryview"):
+            scanner.scan_bytes(wrong)
+
+
 def test_custom_rule_packs_are_used(tmp_path):
     pack = 'pack = "acme"\n[[rule]]\nid = "acme.interne"\nname = "ACME Interne"\nlevel = 2\nforms = [{ text = "ACME INTERNE" }]\n'
     scanner = vigie.Scanner(rules=pack)

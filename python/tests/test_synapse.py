@@ -2,13 +2,18 @@
 loopback, with vigie.synapse.VigieModule loaded, driven through its client
 API. The server is started by the fixture and stopped after the tests."""
 
+import fcntl
 import hashlib
 import hmac
 import json
 import pathlib
+import signal
 import socket
+import struct
 import subprocess
 import sys
+import termios
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,6 +28,7 @@ import yaml
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
 SHARED_SECRET = "vigie-test-registration-secret"
 CLEARANCE = "fr.gouv.vigie.clearance"
+WORKER_TIMEOUT = 5
 
 
 def free_port():
@@ -55,9 +61,9 @@ class Client:
         return self.request("POST", "/_matrix/media/v3/upload", data=data, content_type=content_type)
 
 
-def start_synapse(directory, modules):
+def start_synapse(directory, modules, extra=None):
     """Starts a Synapse homeserver on loopback in `directory`, with
-    `modules`; returns (base URL, process, log file)."""
+    `modules` (and `extra` settings); returns (base URL, process, log file)."""
     config_path = directory / "homeserver.yaml"
     subprocess.run([sys.executable, "-m", "synapse.app.homeserver", "--server-name", "localhost", "--config-path",
                     str(config_path), "--generate-config", "--report-stats=no"], cwd=directory, check=True,
@@ -81,6 +87,7 @@ def start_synapse(directory, modules):
         "rc_joins": {"local": relaxed, "remote": relaxed},
         "rc_media_create": relaxed,
         "modules": modules,
+        **(extra or {}),
     })
     config_path.write_text(yaml.safe_dump(config))
     log = open(directory / "stdout.log", "wb")
@@ -124,11 +131,14 @@ def synapse(tmp_path_factory):
             # Pictures pass until OCR is deployed; everything else fails closed.
             "policy": {"ceiling": 1, "problems": {"ocr-unavailable": "allow"}},
             "room_state_event": CLEARANCE,
+            # Uploads are scanned in the default two worker processes; a
+            # short timeout for the test of a hung worker.
+            "media_worker_timeout": WORKER_TIMEOUT,
         },
     }]
-    base, process, log = start_synapse(directory, modules)
+    base, process, log = start_synapse(directory, modules, {"user_directory": {"search_all_users": True}})
     try:
-        yield base, directory
+        yield base, directory, process
     finally:
         stop(process, log)
 
@@ -149,7 +159,7 @@ def register(base, name, admin=False):
 
 @pytest.fixture(scope="module")
 def users(synapse):
-    base, _ = synapse
+    base, _, _ = synapse
     return register(base, "alice"), register(base, "officer", admin=True)
 
 
@@ -190,10 +200,15 @@ def test_a_credential_is_refused_and_never_echoed(users, room, synapse):
     assert status == 403, body
     assert body["errcode"] == "M_FORBIDDEN"
     assert body["vigie"]["rules"] == ["secret.password"]
-    _, directory = synapse
-    logs = "".join(path.read_text(errors="replace") for path in directory.glob("*.log"))
-    assert "vigie message" in logs and "verdict=block" in logs
-    assert "Tr0ub4dor&3" not in logs
+    _, directory, _ = synapse
+
+    def logs():
+        return "".join(path.read_text(errors="replace") for path in directory.glob("*.log"))
+
+    # Synapse flushes its log buffer every few seconds.
+    wait_for(lambda: "secret.password" in logs())
+    assert "vigie event" in logs() and "verdict=block" in logs()
+    assert "Tr0ub4dor&3" not in logs()
 
 
 def test_uploads_are_scanned_by_content(users):
@@ -233,6 +248,339 @@ def test_a_room_name_with_a_marking_is_refused(users, room):
     status, body = alice.request("PUT", path, {"name": "Réunion — DIFFUSION RESTREINTE"})
     assert status == 403, body
     status, body = alice.request("PUT", path, {"name": "Réunion de jeudi"})
+    assert status == 200, body
+
+
+# --- Bypasses: everything a client can put in front of other users is read.
+
+
+def create_room(client, **config):
+    return client.request("POST", "/_matrix/client/v3/createRoom", {"preset": "private_chat", **config})
+
+
+def send_event(client, room, event_type, content):
+    return client.request("PUT", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/send/{event_type}/"
+                                 f"{uuid.uuid4().hex}", content)
+
+
+def put_state(client, room, event_type, content, state_key=""):
+    return client.request("PUT", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/state/{event_type}/"
+                                 f"{urllib.parse.quote(state_key)}", content)
+
+
+def test_a_member_cannot_clear_a_new_room_in_its_initial_state(users):
+    alice, _ = users
+    status, body = create_room(alice, name="Cellule", initial_state=[
+        {"type": CLEARANCE, "state_key": "", "content": {"level": 5}}])
+    assert status == 403, body
+    assert body["errcode"] == "M_FORBIDDEN"
+    assert "administrators" in body["vigie"]["reason"]
+
+
+@pytest.mark.parametrize("config", [
+    {"name": "Cellule DIFFUSION RESTREINTE"},
+    {"topic": "Ordre du jour — TRÈS SECRET DÉFENSE"},
+    {"initial_state": [{"type": "m.room.topic", "state_key": "", "content": {"topic": "TLP:RED"}}]},
+    {"initial_state": [{"type": "org.example.note", "state_key": "", "content": {"text": "NATO SECRET"}}]},
+    {"creation_content": {"org.example.label": "CONFIDENTIEL DÉFENSE"}},
+], ids=["name", "topic", "initial-topic", "initial-custom-state", "creation-content"])
+def test_a_new_room_with_a_marking_in_its_request_is_refused(users, config):
+    alice, _ = users
+    status, body = create_room(alice, **config)
+    assert status == 403, body
+    assert body["errcode"] == "M_FORBIDDEN"
+    assert body["vigie"]["rules"], body
+
+
+def test_a_new_room_with_clean_name_and_topic_is_created(users):
+    alice, _ = users
+    status, body = create_room(alice, name="Équipe projet", topic="Points hebdomadaires", initial_state=[
+        {"type": "org.example.note", "state_key": "", "content": {"text": "Rien de sensible"}}])
+    assert status == 200, body
+
+
+@pytest.mark.parametrize("alias, status", [("cellule-diffusion-restreinte", 403), ("TLP_RED", 403),
+                                           ("cellule-projet", 200)])
+def test_a_room_alias_with_a_marking_is_refused(users, room, alias, status):
+    alice, _ = users
+    answer, body = alice.request("PUT", f"/_matrix/client/v3/directory/room/{urllib.parse.quote(f'#{alias}:localhost')}",
+                                 {"room_id": room})
+    assert answer == status, body
+
+
+def test_an_admin_clears_a_new_room_for_its_level_only(users):
+    _, officer = users
+    status, body = create_room(officer, name="Cellule DR", initial_state=[
+        {"type": CLEARANCE, "state_key": "", "content": {"level": 2}}])
+    assert status == 200, body
+    room = body["room_id"]
+    assert send_event(officer, room, "m.room.message", {"msgtype": "m.text", "body": "DIFFUSION RESTREINTE"})[0] == 200
+    assert send_event(officer, room, "m.room.message", {"msgtype": "m.text", "body": "TRÈS SECRET"})[0] == 403
+
+
+MARKED = "DIFFUSION RESTREINTE\nCompte rendu de la réunion."
+CLEAN = "Compte rendu de la réunion de jeudi."
+
+
+def edit(original, text):
+    return {"msgtype": "m.text", "body": "* modifié",
+            "m.new_content": {"msgtype": "m.text", "body": text},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": original}}
+
+
+def html_edit(original, html):
+    return {"msgtype": "m.text", "body": "* modifié",
+            "m.new_content": {"msgtype": "m.text", "body": "modifié", "format": "org.matrix.custom.html",
+                              "formatted_body": html},
+            "m.relates_to": {"rel_type": "m.replace", "event_id": original}}
+
+
+def sticker(text):
+    return {"body": text, "url": "mxc://localhost/AbCdEfGhIjKlMnOpQrStUvWx", "info": {"mimetype": "image/png"}}
+
+
+def poll(question, answer):
+    return {"org.matrix.msc3381.poll.start": {
+        "question": {"org.matrix.msc1767.text": question},
+        "kind": "org.matrix.msc3381.poll.disclosed", "max_selections": 1,
+        "answers": [{"id": "a", "org.matrix.msc1767.text": "Oui"}, {"id": "b", "org.matrix.msc1767.text": answer}]},
+        "org.matrix.msc1767.text": question}
+
+
+def extensible(html):
+    return {"m.text": [{"mimetype": "text/html", "body": html}, {"body": "voir la version HTML"}]}
+
+
+# (event type, marked content, clean content); `{original}` is an event id
+# of the room, for relations.
+EVENTS = {
+    "edit": ("m.room.message", lambda e: edit(e, MARKED), lambda e: edit(e, CLEAN)),
+    "html-edit": ("m.room.message", lambda e: html_edit(e, "<p><b>DIFFUSION</b> RESTREINTE</p>"),
+                  lambda e: html_edit(e, "<p><b>Compte rendu</b> de jeudi</p>")),
+    "sticker": ("m.sticker", lambda e: sticker("TRÈS SECRET DÉFENSE"), lambda e: sticker("chat qui dort")),
+    "poll": ("org.matrix.msc3381.poll.start", lambda e: poll("On vote ?", "NATO SECRET"),
+             lambda e: poll("On vote ?", "Non")),
+    "reaction": ("m.reaction", lambda e: {"m.relates_to": {"rel_type": "m.annotation", "event_id": e, "key": "TLP:RED"}},
+                 lambda e: {"m.relates_to": {"rel_type": "m.annotation", "event_id": e, "key": "👍"}}),
+    "custom-type": ("org.example.memo", lambda e: {"org.example": {"notes": ["ok", "CONFIDENTIEL DÉFENSE"]}},
+                    lambda e: {"org.example": {"notes": ["ok", "à relire"]}}),
+    "custom-key": ("org.example.memo", lambda e: {"DIFFUSION RESTREINTE": True}, lambda e: {"relu": True}),
+    "extensible-html": ("org.example.text", lambda e: extensible("<b>DIFFUSION</b>&nbsp;<i>RESTREINTE</i>"),
+                        lambda e: extensible("<b>Bonjour</b> à tous")),
+    "html-in-custom-key": ("org.example.card", lambda e: {"org.example.html": "DIFFUSION&#32;RESTREINTE"},
+                           lambda e: {"org.example.html": "Bonjour&#32;à tous"}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(EVENTS))
+def test_every_string_of_every_event_is_read(users, room, kind):
+    alice, _ = users
+    status, body = alice.send(room, "Message d'origine.")
+    assert status == 200, body
+    original = body["event_id"]
+    event_type, marked, clean = EVENTS[kind]
+    status, body = send_event(alice, room, event_type, marked(original))
+    assert status == 403, body
+    assert body["errcode"] == "M_FORBIDDEN"
+    status, body = send_event(alice, room, event_type, clean(original))
+    assert status == 200, body
+
+
+# (event type, state key, marked content, clean content)
+STATES = {
+    "topic-block": ("m.room.topic", "", {"topic": "Points", "m.topic": {"m.text": [
+        {"mimetype": "text/html", "body": "<b>TRÈS SECRET</b> DÉFENSE"}, {"body": "Points"}]}},
+        {"topic": "Points", "m.topic": {"m.text": [{"mimetype": "text/html", "body": "<b>Points</b>"}]}}),
+    "custom-state": ("org.example.board", "", {"pinned": [{"title": "NATO SECRET"}]}, {"pinned": [{"title": "Menu"}]}),
+    "custom-state-key": ("org.example.board", "TLP:RED", {"x": 1}, {"x": 1}),
+    "avatar-name": ("m.room.avatar", "", {"url": "mxc://localhost/abc", "info": {"name": "SECRET DÉFENSE"}},
+                    {"url": "mxc://localhost/abc"}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(STATES))
+def test_every_string_of_every_state_event_is_read(users, room, kind):
+    alice, _ = users
+    event_type, state_key, marked, clean = STATES[kind]
+    status, body = put_state(alice, room, event_type, marked, state_key)
+    assert status == 403, body
+    clean_key = "" if kind == "custom-state-key" else state_key
+    status, body = put_state(alice, room, event_type, clean, clean_key)
+    assert status == 200, body
+
+
+def test_content_beyond_the_walk_limits_is_refused_unread(users, room):
+    alice, _ = users
+    deep = "bonjour"
+    for _ in range(40):
+        deep = {"x": deep}
+    status, body = send_event(alice, room, "org.example.deep", {"deep": deep})
+    assert status == 403, body
+    assert body["vigie"]["problems"] == ["limit"]
+
+
+def member_state(client, room, user_id):
+    return client.request("GET", f"/_matrix/client/v3/rooms/{urllib.parse.quote(room)}/state/m.room.member/"
+                                 f"{urllib.parse.quote(user_id)}")
+
+
+def test_a_marked_display_name_reaches_no_room_and_no_directory_search(synapse, users, room):
+    alice, officer = users
+    dora = register(synapse[0], "dora")
+    dora_id = "@dora:localhost"
+    quoted = urllib.parse.quote(room)
+    assert alice.request("POST", f"/_matrix/client/v3/rooms/{quoted}/invite", {"user_id": dora_id})[0] == 200
+    status, body = dora.request("POST", f"/_matrix/client/v3/join/{quoted}", {})
+    assert status == 200, body
+    # A display name for this room only: refused.
+    status, body = put_state(dora, room, "m.room.member", {"membership": "join", "displayname": "DIFFUSION RESTREINTE"},
+                             dora_id)
+    assert status == 403, body
+    assert body["errcode"] == "M_FORBIDDEN"
+    # The global display name: Synapse lets no module refuse it, but the
+    # membership events that would carry it into rooms are refused. A
+    # profile change reaches rooms in the background: a clean one first,
+    # to see it arrive.
+    path = f"/_matrix/client/v3/profile/{urllib.parse.quote(dora_id)}/displayname"
+    assert dora.request("PUT", path, {"displayname": "Dora Martin"})[0] == 200
+    wait_for(lambda: member_state(alice, room, dora_id)[1].get("displayname") == "Dora Martin")
+    status, body = dora.request("PUT", path, {"displayname": "Dora TRÈS SECRET DÉFENSE"})
+    assert status == 200, body
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        status, body = member_state(alice, room, dora_id)
+        assert status == 200 and body.get("displayname") == "Dora Martin", body
+        time.sleep(0.1)
+    # The user directory does not list the name.
+    status, body = officer.request("POST", "/_matrix/client/v3/user_directory/search", {"search_term": "dora"})
+    assert status == 200, body
+    assert [r for r in body["results"] if r["user_id"] == dora_id] == [], body
+    # A clean name again: in the room and in the directory.
+    assert dora.request("PUT", path, {"displayname": "Dora M."})[0] == 200
+    wait_for(lambda: member_state(alice, room, dora_id)[1].get("displayname") == "Dora M.")
+    wait_for(lambda: [r.get("display_name") for r in officer.request(
+        "POST", "/_matrix/client/v3/user_directory/search", {"search_term": "dora"})[1].get("results", [])
+        if r["user_id"] == dora_id] == ["Dora M."])
+
+
+def wait_for(condition, seconds=10):
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+# --- Uploads are scanned in worker processes.
+
+
+def media_workers(process):
+    """The pids of the homeserver's media workers (its child processes
+    running vigie._media_pool)."""
+    pids = []
+    for task in pathlib.Path(f"/proc/{process.pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            try:
+                command = pathlib.Path(f"/proc/{child}/cmdline").read_bytes()
+            except FileNotFoundError:
+                continue
+            if b"vigie._media_pool" in command:
+                pids.append(int(child))
+    return sorted(pids)
+
+
+def pending_input(pid):
+    """Bytes written to a worker's standard input and not read yet."""
+    with open(f"/proc/{pid}/fd/0", "rb", buffering=0) as pipe:
+        count = fcntl.ioctl(pipe.fileno(), termios.FIONREAD, struct.pack("i", 0))
+    return struct.unpack("i", count)[0]
+
+
+def warm_workers(alice, process, count=2):
+    """Uploads until `count` workers run (they start on first use)."""
+    clean = (FIXTURES / "documents" / "clean.pdf").read_bytes()
+    for _ in range(10):
+        if len(media_workers(process)) >= count:
+            return media_workers(process)
+        threads = [threading.Thread(target=alice.upload, args=(clean, "application/pdf")) for _ in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    raise AssertionError(f"{count} media workers did not start: {media_workers(process)}")
+
+
+def upload_in_background(client, data):
+    result = {}
+
+    def run():
+        started = time.monotonic()
+        result["status"], result["body"] = client.upload(data, "application/pdf")
+        result["seconds"] = time.monotonic() - started
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, result
+
+
+def test_a_worker_killed_mid_scan_refuses_that_upload_and_the_next_is_served(synapse, users):
+    alice, _ = users
+    _, _, process = synapse
+    workers = warm_workers(alice, process)
+    clean = (FIXTURES / "documents" / "clean.pdf").read_bytes()
+    # Freeze the workers, hand one an upload, and kill that one while the
+    # upload waits in its input.
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        thread, result = upload_in_background(alice, clean)
+        deadline = time.monotonic() + WORKER_TIMEOUT - 1
+        busy = []
+        while not busy:
+            assert time.monotonic() < deadline, "no worker received the upload"
+            busy = [pid for pid in workers if pending_input(pid) > 0]
+            time.sleep(0.01)
+        os.kill(busy[0], signal.SIGKILL)
+    finally:
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    thread.join()
+    # A clean file, refused: it was not scanned. Refused at once, not at
+    # the timeout.
+    assert result["status"] == 400, result
+    assert result["seconds"] < WORKER_TIMEOUT, result
+    status, body = alice.upload(clean, "application/pdf")
+    assert status == 200, body
+    now = media_workers(process)
+    assert busy[0] not in now and len(now) == 2, (workers, now)
+    # The replacement scans as the others do.
+    status, body = alice.upload((FIXTURES / "documents" / "banner.pdf").read_bytes(), "application/pdf")
+    assert status == 400, body
+
+
+def test_a_hung_worker_is_killed_at_the_timeout_and_the_next_upload_is_served(synapse, users):
+    alice, _ = users
+    _, _, process = synapse
+    workers = warm_workers(alice, process)
+    clean = (FIXTURES / "documents" / "clean.pdf").read_bytes()
+    for pid in workers:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        thread, result = upload_in_background(alice, clean)
+        thread.join()
+    finally:
+        for pid in workers:
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
+    assert result["status"] == 400, result
+    assert WORKER_TIMEOUT - 1 < result["seconds"] < WORKER_TIMEOUT + 20, result
+    now = media_workers(process)
+    assert len(set(workers) - set(now)) == 1 and len(now) == 2, (workers, now)
+    status, body = alice.upload(clean, "application/pdf")
     assert status == 200, body
 
 
@@ -304,6 +652,15 @@ def test_the_content_scanner_runs_vigie_scan_on_each_file(tmp_path):
         ({"max_media_bytes": 0}, "max_media_bytes must be a positive integer"),
         ({"celing": 1}, "unknown config keys: celing"),
         ({"policy": "/nonexistent/policy.toml"}, "cannot read the policy"),
+        ({"media_workers": -1}, "media_workers must be an integer of at least 0"),
+        ({"media_workers": "2"}, "media_workers must be an integer"),
+        ({"media_workers": True}, "media_workers must be an integer"),
+        ({"media_queue": -1}, "media_queue must be an integer of at least 0"),
+        ({"media_worker_timeout": 0}, "media_worker_timeout must be a number of seconds"),
+        ({"media_worker_timeout": "60"}, "media_worker_timeout must be a number of seconds"),
+        ({"media_worker_timeout": 86400}, "media_worker_timeout must be a number of seconds"),
+        ({"media_worker_memory": 1000}, "media_worker_memory must be a number of bytes"),
+        ({"media_worker_memory": "2G"}, "media_worker_memory must be a number of bytes"),
     ],
 )
 def test_bad_module_configs_raise_synapse_config_errors(config, message):
@@ -325,3 +682,44 @@ def test_a_good_module_config_parses(tmp_path):
     assert parsed.scanner.scan_text("DIFFUSION RESTREINTE").verdict == "block"
     assert parsed.scanner.scan_text("DIFFUSION RESTREINTE", "level-2").verdict == "allow"
     assert parsed.scanner.scan_text("jean@example.fr").verdict == "allow"
+
+
+def test_the_worker_pool_settings_parse_with_their_defaults():
+    from vigie.synapse import VigieModule
+
+    parsed = VigieModule.parse_config({})
+    assert (parsed.media_workers, parsed.media_worker_timeout, parsed.media_queue) == (2, 60.0, 32)
+    assert parsed.media_worker_memory is None
+    parsed = VigieModule.parse_config({"media_workers": 0, "media_worker_timeout": 2.5, "media_queue": 0,
+                                       "media_worker_memory": 1 << 30})
+    assert (parsed.media_workers, parsed.media_worker_timeout, parsed.media_queue) == (0, 2.5, 0)
+    assert parsed.media_worker_memory == 1 << 30
+
+
+def test_the_content_walk_reads_every_string_and_stops_at_its_limits():
+    from vigie import synapse as module
+
+    texts = module.collect_texts({"body": "a", "m.new_content": {"formatted_body": "<b>b</b>", "list": ["c", 1, None]},
+                                  "m.text": [{"mimetype": "text/html", "body": "d"}], "e": "x &amp; y"}, ["type"])
+    assert texts.plain == ["body", "a", "m.new_content", "formatted_body", "<b>b</b>", "list", "c", "m.text",
+                           "mimetype", "text/html", "body", "d", "e", "x &amp; y", "type"]
+    assert texts.values == ["a", "<b>b</b>", "c", "text/html", "d", "x &amp; y"]
+    assert texts.html == ["<b>b</b>", "d", "x &amp; y"]
+    # Synapse hands the module frozen content: immutabledicts and tuples.
+    from synapse.util.frozenutils import freeze
+
+    frozen = module.collect_texts(freeze({"body": "a", "m.new_content": {"formatted_body": "<b>b</b>",
+                                                                         "list": ["c", 1, None]}}))
+    assert frozen.plain == ["body", "a", "m.new_content", "formatted_body", "<b>b</b>", "list", "c"]
+    nested = "x"
+    for _ in range(module.MAX_CONTENT_DEPTH):
+        nested = [nested]
+    assert module.collect_texts(nested).plain == ["x"]
+    with pytest.raises(module.ContentOverLimit, match="nested deeper"):
+        module.collect_texts([nested])
+    with pytest.raises(module.ContentOverLimit, match="values"):
+        module.collect_texts([0] * module.MAX_CONTENT_VALUES)
+    with pytest.raises(module.ContentOverLimit, match="HTML strings"):
+        module.collect_texts({"formatted_body": ["<b>x</b>"] * (module.MAX_HTML_PARTS + 1)})
+    with pytest.raises(module.ContentOverLimit, match="bytes"):
+        module.collect_texts(["é" * 1000] * (module.MAX_CONTENT_BYTES // 2000 + 1))

@@ -19,6 +19,10 @@ import asyncio
 import os
 from typing import Iterable, List, Optional, Union
 
+#: What an attachment may be given as: its bytes, or any object with the
+#: buffer protocol (read as its raw bytes).
+BytesLike = Union[bytes, bytearray, memoryview]
+
 from ._vigie import Finding, PolicyError, Report, RulesError, ScanIOError, VigieError, __version__
 from ._vigie import Scanner as _Scanner
 
@@ -43,13 +47,17 @@ class Scanner(_Scanner):
     same keys (see the README); the default policy (ceiling 1) when None.
     rules: a custom rule pack (a path or a TOML string) or a list of them.
     Raises PolicyError or RulesError when they are not valid.
+
+    Every scan takes an optional `scope`, the name of one of the policy's
+    scopes (`scopes()` lists them); a name the policy does not define raises
+    PolicyError rather than quietly applying the default policy.
     """
 
     async def scan_text_async(self, text: str, scope: Optional[str] = None) -> Report:
         """scan_text in a worker thread, for asyncio servers."""
         return await asyncio.to_thread(self.scan_text, text, scope)
 
-    async def scan_bytes_async(self, data: bytes, filename: Optional[str] = None,
+    async def scan_bytes_async(self, data: BytesLike, filename: Optional[str] = None,
                                scope: Optional[str] = None) -> Report:
         """scan_bytes in a worker thread, for asyncio servers."""
         return await asyncio.to_thread(self.scan_bytes, data, filename, scope)
@@ -58,7 +66,10 @@ class Scanner(_Scanner):
         """scan_file in a worker thread, for asyncio servers."""
         return await asyncio.to_thread(self.scan_file, path, scope)
 
-    def scan_many(self, items: Iterable[Union[str, bytes]]) -> List[Report]:
-        """Scans messages (str) and attachments (bytes) in parallel on Rust
-        threads; returns their reports in the same order."""
-        return super().scan_many(items)
+    def scan_many(self, items: Iterable[Union[str, BytesLike]], scope: Optional[str] = None) -> List[Report]:
+        """Scans messages (str) and attachments (bytes, bytearray,
+        memoryview) in parallel on Rust threads, under `scope` (as for
+        scan_text); returns their reports in the same order. A single str or
+        bytes raises TypeError (iterating it would scan each character on
+        its own): pass a list."""
+        return super().scan_many(items, scope)

@@ -109,7 +109,9 @@ pub fn decode(bytes: &[u8]) -> String {
 ///
 /// ```
 /// use vigie::extract::text::decode_owned;
-/// assert_eq!(decode_owned("TRÈS SECRET\u{FF}".as_bytes().to_vec()), "TRÈS SECRETÃ¿");
+/// // UTF-8 with one stray byte: the stray byte is one Windows-1252 character.
+/// let stray = ["TRÈS SECRET".as_bytes(), b"\xFF"].concat();
+/// assert_eq!(decode_owned(stray), "TRÈS SECRETÿ");
 /// assert_eq!(decode_owned(b"TR\xC8S SECRET".to_vec()), "TRÈS SECRET");
 /// ```
 pub fn decode_owned(bytes: Vec<u8>) -> String {

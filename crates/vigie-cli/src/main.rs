@@ -251,7 +251,12 @@ fn scan_file(
         |error: io::Error| format!("cannot read {}: {error}", output::display_path(&found.path));
     let file = found.open().map_err(cannot_read)?;
     let source = found.path.to_string_lossy();
-    scan_reader(scanner, scope, file, &source).map_err(|error| match error {
+    // Scanned as an open file, so that its size is checked before it is read.
+    let report = match scope {
+        Some(scope) => scanner.in_scope(scope).scan_open_file(file, &source),
+        None => scanner.scan_open_file(file, &source),
+    };
+    report.map_err(|error| match error {
         vigie::Error::Io { source, .. } => cannot_read(source),
         other => other.to_string(),
     })

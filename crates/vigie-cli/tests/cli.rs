@@ -299,3 +299,20 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn a_file_over_the_size_limit_is_refused_by_its_size_without_being_read() {
+    let dir = std::env::temp_dir().join(format!("vigie-cli-sparse-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("huge.pdf");
+    let file = std::fs::File::create(&path).unwrap();
+    // 600 MB of holes: reading it whole would take 600 MB of memory.
+    file.set_len(600 << 20).unwrap();
+    drop(file);
+    let output = vigie(&["scan", "--format", "json", path.to_str().unwrap()], None);
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let reports = json_lines(&output);
+    assert_eq!(reports[0]["status"], "unscannable");
+    assert_eq!(reports[0]["problems"][0]["code"], "limit");
+}

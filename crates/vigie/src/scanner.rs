@@ -291,18 +291,37 @@ impl Scanner {
     }
 
     fn scan_file_under(&self, path: &std::path::Path, policy: &Policy) -> Result<Report, Error> {
-        let io_error = |source| Error::Io {
+        let file = std::fs::File::open(path).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
+        })?;
+        let name = path.display().to_string();
+        self.scan_open_file_under(file, &name, policy)
+    }
+
+    /// Scans a file already opened (by a caller that checked what it
+    /// opened): as [`Scanner::scan_file`], the size of a regular file is
+    /// checked before it is read. `name` is the report's source.
+    pub fn scan_open_file(&self, file: std::fs::File, name: &str) -> Result<Report, Error> {
+        self.scan_open_file_under(file, name, &self.policy)
+    }
+
+    fn scan_open_file_under(
+        &self,
+        file: std::fs::File,
+        name: &str,
+        policy: &Policy,
+    ) -> Result<Report, Error> {
+        let io_error = |source| Error::Io {
+            path: name.into(),
+            source,
         };
-        let file = std::fs::File::open(path).map_err(io_error)?;
         let metadata = file.metadata().map_err(io_error)?;
         let size = metadata.is_file().then_some(metadata.len());
         let input = input::read(file, size, &policy.limits).map_err(io_error)?;
-        let name = path.display().to_string();
         Ok(self
-            .scan_input(input, Some(&name), policy)
-            .with_source(name))
+            .scan_input(input, Some(name), policy)
+            .with_source(name.to_string()))
     }
 
     /// Scans what [`input::read`] read.
@@ -524,6 +543,11 @@ impl ScopedScanner<'_> {
     /// See [`Scanner::scan_file`].
     pub fn scan_file(&self, path: impl AsRef<std::path::Path>) -> Result<Report, Error> {
         self.scanner.scan_file_under(path.as_ref(), &self.policy)
+    }
+
+    /// See [`Scanner::scan_open_file`].
+    pub fn scan_open_file(&self, file: std::fs::File, name: &str) -> Result<Report, Error> {
+        self.scanner.scan_open_file_under(file, name, &self.policy)
     }
 
     /// See [`Scanner::scan_reader`].

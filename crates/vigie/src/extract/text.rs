@@ -620,7 +620,7 @@ fn doctype_end(rest: &str) -> (usize, bool) {
 }
 
 /// Decodes `&amp;`, `&#233;`, `&#xE9;` and the named entities of Latin
-/// text, as a browser does (see [`entity`]).
+/// text, as a browser does (see `entity`).
 pub fn decode_entities(text: &str) -> Cow<'_, str> {
     if !text.contains('&') {
         return Cow::Borrowed(text);

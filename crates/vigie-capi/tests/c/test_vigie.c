@@ -130,7 +130,7 @@ static void test_version_and_names(void) {
     CHECK(strcmp(vigie_part_str(VIGIE_PART_LABEL), "label") == 0);
     CHECK(strcmp(vigie_part_str(VIGIE_PART_OCR), "ocr") == 0);
     CHECK(strcmp(vigie_part_str(VIGIE_PART_HIDDEN), "hidden") == 0);
-    CHECK(strcmp(vigie_part_str(8), "unknown") == 0);
+    CHECK(strcmp(vigie_part_str(9), "unknown") == 0);
     CHECK(strcmp(vigie_problem_code_str(VIGIE_PROBLEM_CODE_ENCRYPTED), "encrypted") == 0);
     CHECK(strcmp(vigie_problem_code_str(VIGIE_PROBLEM_CODE_LIMIT), "limit") == 0);
     CHECK(strcmp(vigie_problem_code_str(VIGIE_PROBLEM_CODE_CORRUPT), "corrupt") == 0);

@@ -43,15 +43,12 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
     // lopdf builds every object when it loads: count them first, in the
     // bytes, so that a file of a million empty objects is refused before
     // it is built.
-    let declared = memchr::memmem::find_iter(bytes, b"endobj").count();
-    if declared > MAX_OBJECTS {
-        ex.problem(
-            ProblemCode::Limit,
-            located(
-                path,
-                &format!("PDF holds more than {MAX_OBJECTS} objects; not read"),
-            ),
-        );
+    let too_many_objects = |ex: &mut Extractor| {
+        let message = format!("PDF holds more than {MAX_OBJECTS} objects; not read");
+        ex.problem(ProblemCode::Limit, located(path, &message));
+    };
+    if memchr::memmem::find_iter(bytes, b"endobj").count() > MAX_OBJECTS {
+        too_many_objects(ex);
         return;
     }
     let limits = *ex.budget().limits();
@@ -84,14 +81,9 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
         );
         return;
     }
+    // Object streams hold objects that no `endobj` counts.
     if document.objects.len() > MAX_OBJECTS {
-        ex.problem(
-            ProblemCode::Limit,
-            located(
-                path,
-                &format!("PDF holds more than {MAX_OBJECTS} objects; not read"),
-            ),
-        );
+        too_many_objects(ex);
         return;
     }
     if document.xref_recovery.is_some() {

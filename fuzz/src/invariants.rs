@@ -234,7 +234,10 @@ pub fn check_normalized(data: &[u8]) {
     assert_eq!(seen, bytes, "for_each_byte gives other bytes");
     for (position, &word_start) in starts.iter().enumerate() {
         if form.is_boundary(position) {
-            assert!(word_start, "a boundary at {position} that for_each_byte misses");
+            assert!(
+                word_start,
+                "a boundary at {position} that for_each_byte misses"
+            );
         }
     }
     if let Some(&stop_at) = data.first() {
@@ -244,13 +247,21 @@ pub fn check_normalized(data: &[u8]) {
             visited += 1;
             visited > stop_at
         });
-        assert_eq!(stopped, bytes.len() > stop_at, "stopping after {stop_at} bytes");
+        assert_eq!(
+            stopped,
+            bytes.len() > stop_at,
+            "stopping after {stop_at} bytes"
+        );
     }
 
     // The matching form is a fixed point.
     if !bytes.contains(&OTHER_LETTER) {
         let again = std::str::from_utf8(bytes).expect("ASCII");
-        assert_eq!(Normalized::new(again).as_bytes(), bytes, "not a fixed point");
+        assert_eq!(
+            Normalized::new(again).as_bytes(),
+            bytes,
+            "not a fixed point"
+        );
     }
 }
 

@@ -1,7 +1,8 @@
 //! Any bytes as an e-mail message (headers that make the sniffer say
-//! e-mail put before them unless it already does): MIME structure,
-//! encodings, attachments handed back to the dispatcher. The report's
-//! invariants hold.
+//! e-mail put before them unless it already does, the input continuing the
+//! headers or, when its first line cannot be one, as the body): MIME
+//! structure, encodings, attachments handed back to the dispatcher. The
+//! report's invariants hold.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -139,7 +139,12 @@ impl Target {
                 invariants::check_bytes(scanner, &build::zip(&[("inner.zip", &inner)]));
             }
             Target::Email => {
-                let message = build::routed(Format::Email, EMAIL_HEADERS, data);
+                // The input continues the headers; if its first line cannot
+                // be a header, it is the body after them.
+                let mut message = build::routed(Format::Email, EMAIL_HEADERS, data);
+                if vigie::extract::sniff::format(&message) != Format::Email {
+                    message = [EMAIL_HEADERS, b"\r\n", data].concat();
+                }
                 invariants::check_bytes(scanner, &message);
             }
             Target::Html => {

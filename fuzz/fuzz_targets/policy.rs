@@ -1,14 +1,12 @@
-//! Any policy text: a policy or an error, never a panic.
+//! Any policy text, as TOML and as JSON: a policy or an error, never a
+//! panic; scanners under an accepted policy and each of its scopes give
+//! reports that keep the invariants (`vigie_fuzz::invariants::check_policy`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use vigie_fuzz::targets::Target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(policy) = vigie::Policy::from_toml(text, "fuzz") {
-            for scope in policy.scopes().map(str::to_string).collect::<Vec<_>>() {
-                let _ = policy.for_scope(&scope);
-            }
-        }
-    }
-});
+#[global_allocator]
+static ALLOC: vigie_fuzz::alloc::Capped = vigie_fuzz::alloc::Capped;
+
+fuzz_target!(|data: &[u8]| Target::Policy.check(data));

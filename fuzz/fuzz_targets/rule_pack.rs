@@ -1,13 +1,12 @@
-//! Any rule pack: rules or an error, never a panic; a scanner built from an
-//! accepted pack scans.
+//! Any rule pack: rules or an error, never a panic; a scanner with an
+//! accepted pack gives reports that keep the invariants
+//! (`vigie_fuzz::invariants::check_rule_pack`).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use vigie_fuzz::targets::Target;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        if let Ok(scanner) = vigie::Scanner::builder().rule_pack("fuzz", text).build() {
-            let _ = scanner.scan_text("DIFFUSION RESTREINTE — SECRET — TLP:RED");
-        }
-    }
-});
+#[global_allocator]
+static ALLOC: vigie_fuzz::alloc::Capped = vigie_fuzz::alloc::Capped;
+
+fuzz_target!(|data: &[u8]| Target::RulePack.check(data));

@@ -1,22 +1,12 @@
-//! Any bytes, scanned as an attachment and as text: no panic, no hang, and
-//! every finding points inside the text on character boundaries.
+//! Any bytes, scanned as an attachment and as text: no panic, no hang, no
+//! attacker-sized allocation, and the report's invariants
+//! (`vigie_fuzz::invariants::check_bytes`).
 #![no_main]
 
-use std::sync::LazyLock;
-
 use libfuzzer_sys::fuzz_target;
-use vigie::Scanner;
+use vigie_fuzz::targets::Target;
 
-static SCANNER: LazyLock<Scanner> = LazyLock::new(Scanner::new);
+#[global_allocator]
+static ALLOC: vigie_fuzz::alloc::Capped = vigie_fuzz::alloc::Capped;
 
-fuzz_target!(|data: &[u8]| {
-    let report = SCANNER.scan_bytes(data, None);
-    assert!(report.findings.len() <= SCANNER.policy().limits.max_findings);
-    let text = String::from_utf8_lossy(data);
-    let report = SCANNER.scan_text(&text);
-    for finding in &report.findings {
-        let (start, end) = (finding.location.start, finding.location.end);
-        assert!(start < end && end <= text.len());
-        assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
-    }
-});
+fuzz_target!(|data: &[u8]| Target::ScanBytes.check(data));

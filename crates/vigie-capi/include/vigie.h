@@ -346,8 +346,10 @@ vigie_result vigie_scanner_new_with_rules(const char *policy_toml,
 /**
  * Makes a scanner that shares `scanner`'s rules and applies the policy of
  * the scope `scope` (a `[scopes.NAME]` table of the policy: a room, a
- * channel). A scope the policy does not define gets the policy unchanged,
- * as in the rest of vigie. Called on a scoped scanner, the new scope
+ * channel). A scope the policy does not define is an error
+ * (`VIGIE_RESULT_INVALID_ARGUMENT`), as in the command and the Python
+ * package: falling back to the default policy would apply the wrong
+ * ceiling without a word. Called on a scoped scanner, the new scope
  * replaces the old one. Cheap: the rules are shared, not copied, and the
  * scope's policy is worked out once, here. Free both scanners, in any
  * order.

@@ -149,8 +149,10 @@ pub unsafe extern "C" fn vigie_scanner_new_with_rules(
 
 /// Makes a scanner that shares `scanner`'s rules and applies the policy of
 /// the scope `scope` (a `[scopes.NAME]` table of the policy: a room, a
-/// channel). A scope the policy does not define gets the policy unchanged,
-/// as in the rest of vigie. Called on a scoped scanner, the new scope
+/// channel). A scope the policy does not define is an error
+/// (`VIGIE_RESULT_INVALID_ARGUMENT`), as in the command and the Python
+/// package: falling back to the default policy would apply the wrong
+/// ceiling without a word. Called on a scoped scanner, the new scope
 /// replaces the old one. Cheap: the rules are shared, not copied, and the
 /// scope's policy is worked out once, here. Free both scanners, in any
 /// order.
@@ -172,6 +174,12 @@ pub unsafe extern "C" fn vigie_scanner_in_scope(
         let scanner = unsafe { scanner_arg(scanner) }?;
         // SAFETY: forwarded from the caller.
         let scope = unsafe { str_arg(scope, scope_len, "scope") }?;
+        if !scanner.scanner.policy().scopes().any(|s| s == scope) {
+            return Err(Failure::new(
+                vigie_result::InvalidArgument,
+                format!("the policy has no scope `{scope}`"),
+            ));
+        }
         // A scoped scanner's scope applies to the base policy, not on top
         // of its own scope.
         let scoped = vigie_scanner {

@@ -257,7 +257,8 @@ static void test_policies_rules_and_scopes(void) {
     static const char policy[] =
         "ceiling = 2\n"
         "[kinds]\npii = \"block\"\n"
-        "[scopes.\"!secret-room:example.org\"]\nceiling = 4\n";
+        "[scopes.\"!secret-room:example.org\"]\nceiling = 4\n"
+        "[scopes.\"!public-room:example.org\"]\nceiling = 0\n";
     vigie_scanner *scanner = NULL;
     CHECK_OK(vigie_scanner_new(LIT(policy), &scanner));
     vigie_report *report = NULL;
@@ -274,8 +275,13 @@ static void test_policies_rules_and_scopes(void) {
     /* A scoped scanner, which outlives the scanner it came from. */
     vigie_scanner *room = NULL;
     CHECK_OK(vigie_scanner_in_scope(scanner, LIT("!secret-room:example.org"), &room));
-    vigie_scanner *elsewhere = NULL;
-    CHECK_OK(vigie_scanner_in_scope(scanner, LIT("!no-such-room:example.org"), &elsewhere));
+    /* A scope the policy does not define is an error, not the default
+       policy: a typo in a room id must not apply the wrong ceiling. */
+    vigie_scanner *elsewhere = (vigie_scanner *)1;
+    CHECK(vigie_scanner_in_scope(scanner, LIT("!no-such-room:example.org"), &elsewhere)
+          == VIGIE_RESULT_INVALID_ARGUMENT);
+    CHECK(elsewhere == NULL);
+    CHECK(last_error_has("!no-such-room:example.org"));
     vigie_scanner_free(scanner);
     CHECK_OK(vigie_scan_text(room, LIT("SECRET DÉFENSE"), &report));
     CHECK(vigie_report_get_verdict(report) == VIGIE_VERDICT_ALLOW);
@@ -283,14 +289,10 @@ static void test_policies_rules_and_scopes(void) {
     CHECK_OK(vigie_scan_text(room, LIT("TRÈS SECRET"), &report));
     CHECK(vigie_report_get_verdict(report) == VIGIE_VERDICT_BLOCK);
     vigie_report_free(report);
-    /* An undefined scope gets the policy unchanged. */
-    CHECK_OK(vigie_scan_text(elsewhere, LIT("SECRET DÉFENSE"), &report));
-    CHECK(vigie_report_get_verdict(report) == VIGIE_VERDICT_BLOCK);
-    vigie_report_free(report);
     /* A scope of a scoped scanner replaces its scope. */
     vigie_scanner *back = NULL;
-    CHECK_OK(vigie_scanner_in_scope(room, LIT("!no-such-room:example.org"), &back));
-    CHECK_OK(vigie_scan_text(back, LIT("SECRET DÉFENSE"), &report));
+    CHECK_OK(vigie_scanner_in_scope(room, LIT("!public-room:example.org"), &back));
+    CHECK_OK(vigie_scan_text(back, LIT("DIFFUSION RESTREINTE"), &report));
     CHECK(vigie_report_get_verdict(report) == VIGIE_VERDICT_BLOCK);
     vigie_report_free(report);
     vigie_scanner_free(back);

@@ -442,3 +442,201 @@ fn an_endless_device_is_not_read_to_the_limit() {
     assert_ne!(report.status, Status::Complete);
     assert_eq!(report.verdict, Verdict::Block);
 }
+
+const MARKED: &[u8] = b"BT /F1 12 Tf 72 700 Td (DIFFUSION RESTREINTE) Tj ET";
+
+/// A page whose content is object 4 and whose font F1 is Helvetica, with
+/// page dictionary entries `page_extra` and objects 5… `extra`.
+fn page_with(page_extra: &str, content: Vec<u8>, extra: &[Vec<u8>]) -> Vec<u8> {
+    let mut objects = vec![
+        object("<< /Type /Catalog /Pages 2 0 R >>"),
+        object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        object(&format!(
+            "<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 {HELVETICA} >> >> {page_extra} >>"
+        )),
+        content,
+    ];
+    objects.extend_from_slice(extra);
+    pdf(&objects)
+}
+
+#[test]
+fn a_page_listing_one_stream_200000_times_neither_overflows_the_stack_nor_hangs() {
+    // A chain of readers nested one level per entry: a stack overflow (an
+    // abort) at 200,000, quadratic time below.
+    let refs = "4 0 R ".repeat(200_000);
+    let bytes = page_with(&format!("/Contents [{refs}]"), stream("", b" "), &[]);
+    let report = scan(&bytes);
+    assert_ne!(report.status, Status::Complete);
+    assert_eq!(codes(&report), [ProblemCode::Limit], "{report:?}");
+}
+
+#[test]
+fn an_operation_of_a_million_one_byte_names_is_held_in_bounded_memory() {
+    // Each `/` would be an operand of 32 bytes: 32 times the inflated size.
+    let mut content = b"[".to_vec();
+    for _ in 0..100 {
+        content.push(b'[');
+        content.extend(std::iter::repeat_n(b'/', 10_000));
+        content.push(b']');
+    }
+    content.extend_from_slice(b"] TJ ");
+    content.extend_from_slice(MARKED);
+    let bytes = page_with(
+        "/Contents 4 0 R",
+        stream("/Filter /FlateDecode", &deflate(&content)),
+        &[],
+    );
+    let measure = Measure::start();
+    let report = scan(&bytes);
+    assert!(measure.peak() < 32 * MB, "peak {}", measure.peak());
+    assert_eq!(rules(&report), ["fr.diffusion-restreinte"]);
+    assert!(!report.problems.is_empty(), "{report:?}");
+    assert!(
+        codes(&report).iter().all(|&c| c == ProblemCode::Corrupt),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn annotations_shared_by_many_pages_are_bounded_work() {
+    let pages = 2_000;
+    let mut objects = vec![object("<< /Type /Catalog /Pages 2 0 R >>")];
+    let kids: Vec<String> = (0..pages).map(|i| format!("{} 0 R", i + 4)).collect();
+    objects.push(object(&format!(
+        "<< /Type /Pages /Kids [{}] /Count {pages} >>",
+        kids.join(" ")
+    )));
+    objects.push(object(&format!(
+        "[{}]",
+        "<< /Contents (note) >> ".repeat(5_000)
+    )));
+    for _ in 0..pages {
+        objects.push(object("<< /Type /Page /Parent 2 0 R /Annots 3 0 R >>"));
+    }
+    let policy = Policy::from_toml(
+        "[limits]\nmax_steps = 1000000\nmax_milliseconds = 3600000",
+        "t",
+    )
+    .unwrap();
+    let scanner = Scanner::builder().policy(policy).build().unwrap();
+    let report = scanner.scan_bytes(&pdf(&objects), None);
+    // Stopped by the count of annotations read, on any machine.
+    let limit = report
+        .problems
+        .iter()
+        .find(|p| p.code == ProblemCode::Limit);
+    assert!(
+        limit.is_some_and(|p| p.message.contains("steps")),
+        "{report:?}"
+    );
+}
+
+#[test]
+fn filters_and_subtypes_given_by_reference_are_followed() {
+    // `/Filter 5 0 R`: the compressed bytes were lexed as if they were text.
+    let by_reference = page_with(
+        "/Contents 4 0 R",
+        stream("/Filter 5 0 R", &deflate(MARKED)),
+        &[object("/FlateDecode")],
+    );
+    assert_eq!(rules(&scan(&by_reference)), ["fr.diffusion-restreinte"]);
+    let in_array = page_with(
+        "/Contents 4 0 R",
+        stream("/Filter [5 0 R]", &deflate(MARKED)),
+        &[object("/FlateDecode")],
+    );
+    assert_eq!(rules(&scan(&in_array)), ["fr.diffusion-restreinte"]);
+    // A Form XObject whose /Subtype is a reference is still drawn.
+    let form = page_with(
+        "/Contents 4 0 R /Resources << /Font << /F1 7 0 R >> /XObject << /X1 5 0 R >> >>",
+        stream("", b"/X1 Do"),
+        &[
+            stream("/Type /XObject /Subtype 6 0 R /BBox [0 0 600 800]", MARKED),
+            object("/Form"),
+            object(HELVETICA),
+        ],
+    );
+    let report = scan(&form);
+    assert_eq!(rules(&report), ["fr.diffusion-restreinte"], "{report:?}");
+}
+
+#[test]
+fn what_a_viewer_shows_beside_the_page_text_is_read() {
+    // A stamp drawn by its appearance stream only.
+    let stamp = page_with(
+        "/Contents 4 0 R /Annots [<< /Type /Annot /Subtype /Stamp /Rect [0 0 300 50] /AP << /N 5 0 R >> >>]",
+        stream("", b"BT /F1 12 Tf 72 600 Td (Compte rendu) Tj ET"),
+        &[stream(
+            &format!(
+                "/Type /XObject /Subtype /Form /BBox [0 0 300 50] /Resources << /Font << /F1 {HELVETICA} >> >>"
+            ),
+            MARKED,
+        )],
+    );
+    assert_eq!(rules(&scan(&stamp)), ["fr.diffusion-restreinte"]);
+    // A file attached to the PDF.
+    let attached = page_with(
+        "/Contents 4 0 R",
+        stream("", b"BT /F1 12 Tf 72 600 Td (Voir la piece jointe) Tj ET"),
+        &[stream(
+            "/Type /EmbeddedFile /Subtype /text#2Fplain",
+            b"DIFFUSION RESTREINTE\nNote interne.\n",
+        )],
+    );
+    let report = scan(&attached);
+    assert_eq!(rules(&report), ["fr.diffusion-restreinte"], "{report:?}");
+    assert_eq!(report.findings[0].location.path.len(), 2, "{report:?}");
+    // A full-page picture with a one-character text layer is a scan.
+    let image = stream(
+        "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
+        b"\x80",
+    );
+    let scan_with_dot = page_with(
+        "/Contents 4 0 R /Resources << /Font << /F1 6 0 R >> /XObject << /Im1 5 0 R >> >>",
+        stream(
+            "",
+            b"q 595 0 0 842 0 0 cm /Im1 Do Q BT /F1 4 Tf 10 10 Td (.) Tj ET",
+        ),
+        &[image, object(HELVETICA)],
+    );
+    assert_eq!(codes(&scan(&scan_with_dot)), [ProblemCode::OcrUnavailable]);
+}
+
+/// A zip archive (stored entries) of `entries`, with `prefix` in front.
+fn zip_after(prefix: &[u8], entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut cursor = std::io::Cursor::new(prefix.to_vec());
+    cursor.set_position(prefix.len() as u64);
+    let mut writer = zip::ZipWriter::new(cursor);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        writer.start_file(*name, options).unwrap();
+        writer.write_all(data).unwrap();
+    }
+    writer.finish().unwrap().into_inner()
+}
+
+#[test]
+fn a_file_that_is_both_a_pdf_or_a_text_and_a_zip_is_read_both_ways() {
+    let clean = one_page(
+        &format!("<< /Font << /F1 {HELVETICA} >> >>"),
+        b"BT /F1 12 Tf 72 700 Td (Compte rendu) Tj ET",
+        &[],
+    );
+    let polyglot = zip_after(&clean, &[("note.txt", b"DIFFUSION RESTREINTE\n")]);
+    let report = scan(&polyglot);
+    assert_eq!(rules(&report), ["fr.diffusion-restreinte"], "{report:?}");
+    assert_eq!(report.verdict, Verdict::Block);
+    let prefixed = zip_after(
+        &b"Hello, this is a plain note.\n".repeat(160),
+        &[("note.txt", b"DIFFUSION RESTREINTE\n")],
+    );
+    assert_eq!(rules(&scan(&prefixed)), ["fr.diffusion-restreinte"]);
+    // A clean PDF stays clean.
+    let report = scan(&clean);
+    assert_eq!(
+        (report.verdict, report.status),
+        (Verdict::Allow, Status::Complete)
+    );
+}

@@ -86,13 +86,23 @@ impl Extractor {
             self.problem(ProblemCode::Limit, located(path, &message));
             return;
         }
-        match sniff::format(bytes) {
+        let format = sniff::format(bytes);
+        self.extract_as(format, bytes, path, depth);
+        // A polyglot: a PDF, a text or a picture that is also a zip.
+        if format != Format::Zip && !self.stopped && zip::ends_with_archive(bytes) {
+            zip::extract(self, bytes, path, depth);
+        }
+    }
+
+    /// Extracts `bytes` as `format`.
+    fn extract_as(&mut self, format: Format, bytes: &[u8], path: &[String], depth: u32) {
+        match format {
             Format::Zip => zip::extract(self, bytes, path, depth),
             Format::Email => mail::extract(self, bytes, path, depth),
             format @ (Format::Html | Format::Xml | Format::Rtf | Format::Text) => {
                 text::extract(self, bytes, format, path)
             }
-            Format::Pdf => pdf::extract(self, bytes, path),
+            Format::Pdf => pdf::extract(self, bytes, path, depth),
             Format::Image => self.problem(
                 ProblemCode::OcrUnavailable,
                 located(path, "image: no OCR engine is available to read it"),

@@ -113,6 +113,32 @@ fn central_view(
     }
 }
 
+/// Whether `bytes`, whatever they start with, end with a zip archive: an
+/// end-of-central-directory record in the last 64 KiB whose central
+/// directory starts, where the record says, with a central header. A file
+/// that is both a PDF (or a text, or a picture) and a zip shows a different
+/// document to each reader; vigie reads both.
+pub(super) fn ends_with_archive(bytes: &[u8]) -> bool {
+    const EOCD: &[u8] = b"PK\x05\x06";
+    let from = bytes.len().saturating_sub(65_557);
+    let tail = &bytes[from..];
+    memchr::memmem::rfind_iter(tail, EOCD).take(16).any(|at| {
+        let eocd = from + at;
+        let (Some(cd_size), Some(cd_offset)) = (u32_at(bytes, eocd + 12), u32_at(bytes, eocd + 16))
+        else {
+            return false;
+        };
+        // The central directory ends where the record begins; data in front
+        // of the archive shifts both by the same amount.
+        let Some(cd_start) = eocd.checked_sub(cd_size as usize) else {
+            return false;
+        };
+        cd_size > 0
+            && cd_start >= cd_offset as usize
+            && bytes.get(cd_start..cd_start + 4) == Some(b"PK\x01\x02")
+    })
+}
+
 /// The name of entry `index`, if its header can be read.
 pub(super) fn entry_name(archive: &mut ZipArchive<Cursor<&[u8]>>, index: usize) -> Option<String> {
     let entry = archive.by_index_raw(index).ok()?;

@@ -15,8 +15,11 @@ use std::io::{BufRead, BufReader, Read};
 /// Longest string operand kept, in bytes; the rest of a longer one is
 /// dropped and reported.
 const MAX_STRING_BYTES: usize = 64 << 10;
-/// Most elements kept in one array operand.
-const MAX_ARRAY_ITEMS: usize = 1 << 16;
+/// Most operands and array elements kept for one operation, all arrays
+/// together (an operand takes 32 bytes, whatever its text).
+const MAX_OPERATION_ITEMS: usize = 1 << 16;
+/// Most bytes of strings and names kept for one operation.
+const MAX_OPERATION_BYTES: usize = 1 << 20;
 /// How deep arrays and dictionaries may nest inside an operand.
 const MAX_NESTING: usize = 32;
 /// Most operands kept before an operator; extra ones are dropped.
@@ -65,6 +68,10 @@ pub(super) struct Lexer<R: Read> {
     /// Troubles met so far, at most one of each kind.
     pub(super) troubles: Vec<Trouble>,
     ended: bool,
+    /// Operands and array elements kept for the current operation.
+    kept_items: usize,
+    /// Bytes of strings and names kept for the current operation.
+    kept_bytes: usize,
 }
 
 fn is_whitespace(b: u8) -> bool {
@@ -89,6 +96,8 @@ impl<R: Read> Lexer<R> {
             input: BufReader::with_capacity(16 << 10, input),
             troubles: Vec::new(),
             ended: false,
+            kept_items: 0,
+            kept_bytes: 0,
         }
     }
 
@@ -147,6 +156,8 @@ impl<R: Read> Lexer<R> {
     /// or `None` at the end of the stream.
     pub(super) fn next_operation(&mut self, operands: &mut Vec<Operand>) -> Option<Vec<u8>> {
         operands.clear();
+        self.kept_items = 0;
+        self.kept_bytes = 0;
         loop {
             self.skip_whitespace_and_comments();
             let b = self.peek()?;
@@ -171,11 +182,37 @@ impl<R: Read> Lexer<R> {
     }
 
     fn keep(&mut self, operands: &mut Vec<Operand>, operand: Operand) {
-        if operands.len() < MAX_OPERANDS {
+        if operands.len() < MAX_OPERANDS && self.room_for_item() {
             operands.push(operand);
         } else {
             self.trouble(Trouble::TooLarge("operands before one operator"));
         }
+    }
+
+    /// Whether one more operand or element may be kept for this operation;
+    /// counts it if so.
+    fn room_for_item(&mut self) -> bool {
+        if self.kept_items >= MAX_OPERATION_ITEMS {
+            self.trouble(Trouble::TooLarge("operation"));
+            return false;
+        }
+        self.kept_items += 1;
+        true
+    }
+
+    /// `operand`, or nothing once this operation's strings and names pass
+    /// their byte budget.
+    fn within_bytes(&mut self, operand: Operand) -> Operand {
+        let bytes = match &operand {
+            Operand::String(b) | Operand::Name(b) => b.len(),
+            _ => 0,
+        };
+        if self.kept_bytes + bytes > MAX_OPERATION_BYTES {
+            self.trouble(Trouble::TooLarge("operation"));
+            return Operand::Other;
+        }
+        self.kept_bytes += bytes;
+        operand
     }
 
     /// A run of regular characters (an operator or keyword), at most
@@ -201,7 +238,8 @@ impl<R: Read> Lexer<R> {
         match b {
             b'(' => {
                 self.bump();
-                Some(Operand::String(self.literal_string()))
+                let string = Operand::String(self.literal_string());
+                Some(self.within_bytes(string))
             }
             b'<' => {
                 self.bump();
@@ -210,12 +248,14 @@ impl<R: Read> Lexer<R> {
                     self.dictionary(depth + 1);
                     Some(Operand::Other)
                 } else {
-                    Some(Operand::String(self.hex_string()))
+                    let string = Operand::String(self.hex_string());
+                    Some(self.within_bytes(string))
                 }
             }
             b'/' => {
                 self.bump();
-                Some(Operand::Name(self.name()))
+                let name = Operand::Name(self.name());
+                Some(self.within_bytes(name))
             }
             b'[' => {
                 self.bump();
@@ -389,12 +429,10 @@ impl<R: Read> Lexer<R> {
                     self.bump();
                 }
                 Some(_) => {
-                    if let Some(item) = self.operand(depth) {
-                        if items.len() < MAX_ARRAY_ITEMS {
-                            items.push(item);
-                        } else {
-                            self.trouble(Trouble::TooLarge("array"));
-                        }
+                    if let Some(item) = self.operand(depth)
+                        && self.room_for_item()
+                    {
+                        items.push(item);
                     }
                 }
             }

@@ -37,9 +37,14 @@ use page::{FontCache, PageReader};
 const MAX_OBJECTS: usize = 500_000;
 /// How deep the page tree may be.
 const MAX_TREE_DEPTH: usize = 64;
+/// A page with images and fewer characters of text than this is taken for
+/// a scan.
+const SCAN_TEXT_BELOW: usize = 16;
+/// Most embedded files read.
+const MAX_EMBEDDED_FILES: usize = 1_000;
 
 /// Reads the PDF in `bytes`, found at `path`.
-pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
+pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: u32) {
     // lopdf builds every object when it loads: count them first, in the
     // bytes, so that a file of a million empty objects is refused before
     // it is built.
@@ -93,6 +98,7 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
         );
     }
     metadata(ex, &document, path);
+    embedded_files(ex, &document, path, depth);
     let pages = page_tree(ex, &document, path);
     if pages.is_empty() {
         if !ex.stopped() {
@@ -134,7 +140,11 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
                 ),
             );
         }
-        if read.images > 0 && read.text.trim().is_empty() {
+        // A scan: images, and no more text than a page number or a stray
+        // mark (a full-page picture with a one-character text layer is no
+        // less a picture).
+        let letters = read.text.chars().filter(|c| !c.is_whitespace()).count();
+        if read.images > 0 && letters < SCAN_TEXT_BELOW {
             ex.problem(
                 ProblemCode::OcrUnavailable,
                 located(
@@ -144,13 +154,67 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String]) {
             );
         }
         ex.push(read.text, Part::Body, Some(number), path);
-        ex.push(
-            annotations(&document, page.id),
-            Part::Comment,
-            Some(number),
-            path,
-        );
+        let comments = annotations(ex, &document, page.id, path);
+        ex.push(comments, Part::Comment, Some(number), path);
         if read.stopped || ex.stopped() {
+            return;
+        }
+    }
+}
+
+/// Files embedded in the document (`/Type /EmbeddedFile` streams, whether a
+/// name tree, an annotation or nothing points to them), handed back to the
+/// dispatcher as contained files.
+fn embedded_files(ex: &mut Extractor, document: &Document, path: &[String], depth: u32) {
+    let limits = *ex.budget().limits();
+    let mut count = 0;
+    for (id, object) in &document.objects {
+        let Ok(stream) = object.as_stream() else {
+            continue;
+        };
+        let embedded = stream
+            .dict
+            .get_deref(b"Type", document)
+            .and_then(Object::as_name)
+            .is_ok_and(|t| t == b"EmbeddedFile");
+        if !embedded {
+            continue;
+        }
+        count += 1;
+        if count > MAX_EMBEDDED_FILES {
+            ex.problem(
+                ProblemCode::Limit,
+                located(
+                    path,
+                    &format!(
+                        "more than {MAX_EMBEDDED_FILES} embedded files; the rest were not read"
+                    ),
+                ),
+            );
+            return;
+        }
+        let name = format!("embedded file {} {}", id.0, id.1);
+        let cap = limits.max_entry_bytes.min(ex.budget().inflatable());
+        let data = if stream.filters().is_ok_and(|f| f.is_empty()) {
+            Ok(stream.content.clone())
+        } else {
+            stream.decompressed_content_with_limit(usize::try_from(cap).unwrap_or(usize::MAX))
+        };
+        let child = super::child(path, &name);
+        match data {
+            Ok(data) => {
+                if let Err(exceeded) = ex.budget().inflate(data.len() as u64) {
+                    ex.problem(ProblemCode::Limit, located(&child, &exceeded.0));
+                    return;
+                }
+                ex.dispatch(&data, &child, depth + 1);
+            }
+            Err(error) => ex.problem(
+                ProblemCode::Corrupt,
+                located(&child, &format!("embedded file does not decode ({error})")),
+            ),
+        }
+        if ex.stopped() {
             return;
         }
     }
@@ -321,10 +385,14 @@ fn text_string(object: &Object) -> Option<String> {
     }
 }
 
-/// The contents and values of a page's annotations and form fields.
-fn annotations(document: &Document, page: ObjectId) -> String {
+/// The contents and values of a page's annotations and form fields, each
+/// annotation a step of the budget.
+fn annotations(ex: &mut Extractor, document: &Document, page: ObjectId, path: &[String]) -> String {
     let mut out = String::new();
     for annotation in document.get_page_annotations(page).unwrap_or_default() {
+        if !ex.step(1, path) {
+            break;
+        }
         for key in [b"Contents".as_slice(), b"V", b"TU", b"T"] {
             if let Some(value) = annotation
                 .get_deref(key, document)

@@ -21,6 +21,10 @@ use crate::report::ProblemCode;
 const MAX_FORM_DEPTH: usize = 8;
 /// Most content-stream operators read per page, Form XObjects included.
 pub(super) const MAX_OPERATIONS_PER_PAGE: usize = 2_000_000;
+/// Most content streams read for one page.
+const MAX_CONTENT_STREAMS: usize = 10_000;
+/// Most annotations of one page whose appearance is drawn.
+const MAX_ANNOTATIONS_PER_PAGE: usize = 10_000;
 /// Largest stream decoded whole (filters other than Flate alone cannot be
 /// streamed), in bytes.
 const MAX_WHOLE_STREAM_BYTES: u64 = 32 << 20;
@@ -128,22 +132,103 @@ impl<'a, 'x> PageReader<'a, 'x> {
     /// then inherited ones) are `resources`.
     pub(super) fn read(mut self, page: ObjectId, resources: &[&'a Dictionary]) -> PageText {
         let counter = Cell::new(0u64);
-        let mut input: Box<dyn Read + 'a> = Box::new(std::io::empty());
-        for id in self.document.get_page_contents(page) {
+        let mut streams = Vec::new();
+        let contents = self.document.get_page_contents(page);
+        if contents.len() > MAX_CONTENT_STREAMS {
+            self.trouble(
+                ProblemCode::Limit,
+                format!("more than {MAX_CONTENT_STREAMS} content streams; the rest were not read"),
+            );
+        }
+        for id in contents.into_iter().take(MAX_CONTENT_STREAMS) {
             match self.document.get_object(id).and_then(Object::as_stream) {
-                Ok(stream) => {
-                    if let Some(reader) = self.stream_reader(stream) {
-                        input = Box::new(input.chain(reader).chain(&b"\n"[..]));
-                    }
-                }
+                Ok(stream) => streams.push(stream),
                 Err(_) => self.trouble(
                     ProblemCode::Corrupt,
                     format!("content stream {} {} is missing", id.0, id.1),
                 ),
             }
         }
-        self.run(input, &counter, resources, 0);
+        // The streams of a page are one content stream: opened one after the
+        // other as the lexer reaches them (a page may list the same stream a
+        // hundred thousand times: a chain of readers would nest as deep).
+        let input = Concat {
+            streams: streams.into_iter(),
+            current: None,
+            document: self.document,
+            max_stream: self.max_stream,
+            troubles: Vec::new(),
+        };
+        let troubles = self.run_concat(input, &counter, resources);
+        for (code, message) in troubles {
+            self.trouble(code, message);
+        }
+        self.appearances(page, &counter, resources);
         self.out
+    }
+
+    /// Runs the page's concatenated streams, and gives back what opening
+    /// them met.
+    fn run_concat(
+        &mut self,
+        input: Concat<'a>,
+        counter: &Cell<u64>,
+        resources: &[&'a Dictionary],
+    ) -> Vec<(ProblemCode, String)> {
+        let troubles = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let input = TroubleSink {
+            inner: input,
+            sink: troubles.clone(),
+        };
+        self.run(Box::new(input), counter, resources, 0);
+        troubles.take()
+    }
+
+    /// Draws the normal appearance of each annotation of the page (a stamp,
+    /// a free-text box): what a viewer shows on the page is read too.
+    fn appearances(&mut self, page: ObjectId, counter: &Cell<u64>, resources: &[&'a Dictionary]) {
+        let document = self.document;
+        let annotations = document.get_page_annotations(page).unwrap_or_default();
+        for (index, annotation) in annotations.into_iter().enumerate() {
+            if index >= MAX_ANNOTATIONS_PER_PAGE {
+                self.trouble(
+                    ProblemCode::Limit,
+                    format!(
+                        "more than {MAX_ANNOTATIONS_PER_PAGE} annotations; the rest were not read"
+                    ),
+                );
+                return;
+            }
+            if !self.ex.step(1, self.path) {
+                self.out.stopped = true;
+                return;
+            }
+            let Ok(normal) = annotation
+                .get_deref(b"AP", document)
+                .and_then(Object::as_dict)
+                .and_then(|ap| ap.get(b"N"))
+            else {
+                continue;
+            };
+            // One stream, or a dictionary of appearance states.
+            let mut ids = Vec::new();
+            match normal {
+                Object::Reference(id) => match document.get_object(*id) {
+                    Ok(Object::Stream(_)) => ids.push(*id),
+                    Ok(Object::Dictionary(states)) => {
+                        ids.extend(states.iter().filter_map(|(_, v)| v.as_reference().ok()))
+                    }
+                    _ => {}
+                },
+                Object::Dictionary(states) => {
+                    ids.extend(states.iter().filter_map(|(_, v)| v.as_reference().ok()))
+                }
+                _ => {}
+            }
+            for id in ids.into_iter().take(16) {
+                self.form(id, counter, resources, 0);
+            }
+        }
     }
 
     fn trouble(&mut self, code: ProblemCode, message: String) {
@@ -152,36 +237,12 @@ impl<'a, 'x> PageReader<'a, 'x> {
         }
     }
 
-    /// A reader of a stream's decoded content: Flate alone is inflated as
-    /// it is read; other filters are decoded whole, under a smaller cap.
+    /// A reader of a stream's decoded content (see [`open_stream`]).
     fn stream_reader(&mut self, stream: &'a Stream) -> Option<Box<dyn Read + 'a>> {
-        let filters = stream.filters().unwrap_or_default();
-        let parameters = stream.dict.get(b"DecodeParms").is_ok();
-        if filters.is_empty() {
-            return Some(Box::new(stream.content.as_slice()));
-        }
-        if filters == [b"FlateDecode".as_slice()] && !parameters {
-            return Some(Box::new(flate2::read::ZlibDecoder::new(
-                stream.content.as_slice(),
-            )));
-        }
-        let cap = self.max_stream.min(MAX_WHOLE_STREAM_BYTES);
-        match stream.decompressed_content_with_limit(usize::try_from(cap).unwrap_or(usize::MAX)) {
-            Ok(data) => Some(Box::new(Cursor::new(data))),
-            Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded {
-                ..
-            })) => {
-                self.trouble(
-                    ProblemCode::Limit,
-                    format!("a content stream decodes past {cap} bytes; not read"),
-                );
-                None
-            }
-            Err(error) => {
-                self.trouble(
-                    ProblemCode::Corrupt,
-                    format!("a content stream does not decode ({error})"),
-                );
+        match open_stream(self.document, stream, self.max_stream) {
+            Ok(reader) => Some(reader),
+            Err((code, message)) => {
+                self.trouble(code, message);
                 None
             }
         }
@@ -410,14 +471,29 @@ impl<'a, 'x> PageReader<'a, 'x> {
             );
             return;
         };
-        match stream.dict.get(b"Subtype").and_then(Object::as_name) {
-            Ok(b"Image") => {
-                self.out.images += 1;
-                return;
-            }
-            Ok(b"Form") => {}
-            _ => return,
+        match stream
+            .dict
+            .get_deref(b"Subtype", self.document)
+            .and_then(Object::as_name)
+        {
+            Ok(b"Image") => self.out.images += 1,
+            // A form, or an XObject that does not say (drawn as a form: what
+            // it holds is read rather than skipped).
+            _ => self.form(id, counter, resources, depth),
         }
+    }
+
+    /// Draws Form XObject `id` (see [`Self::xobject_drawn`]).
+    fn form(
+        &mut self,
+        id: ObjectId,
+        counter: &Cell<u64>,
+        resources: &[&'a Dictionary],
+        depth: usize,
+    ) {
+        let Ok(stream) = self.document.get_object(id).and_then(Object::as_stream) else {
+            return;
+        };
         if depth >= MAX_FORM_DEPTH {
             self.trouble(
                 ProblemCode::Limit,
@@ -501,5 +577,122 @@ impl<'a, 'x> PageReader<'a, 'x> {
         state.matrix[4] += advance * state.matrix[0];
         state.matrix[5] += advance * state.matrix[1];
         self.last = Some((state.matrix[4], state.matrix[5], size));
+    }
+}
+
+/// The streams of a page read as one, each opened when the one before it
+/// ends, with a line break between them.
+struct Concat<'a> {
+    streams: std::vec::IntoIter<&'a Stream>,
+    current: Option<Box<dyn Read + 'a>>,
+    document: &'a Document,
+    max_stream: u64,
+    troubles: Vec<(ProblemCode, String)>,
+}
+
+impl Read for Concat<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            if let Some(current) = &mut self.current {
+                let n = current.read(buf)?;
+                if n > 0 {
+                    return Ok(n);
+                }
+                self.current = None;
+                if buf.is_empty() {
+                    return Ok(0);
+                }
+                buf[0] = b'\n';
+                return Ok(1);
+            }
+            let Some(stream) = self.streams.next() else {
+                return Ok(0);
+            };
+            match open_stream(self.document, stream, self.max_stream) {
+                Ok(reader) => self.current = Some(reader),
+                Err(trouble) => self.troubles.push(trouble),
+            }
+        }
+    }
+}
+
+/// A [`Concat`] that hands what it met to a shared list when it is dropped.
+struct TroubleSink<'a> {
+    inner: Concat<'a>,
+    sink: std::rc::Rc<std::cell::RefCell<Vec<(ProblemCode, String)>>>,
+}
+
+impl Read for TroubleSink<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf);
+        self.sink.borrow_mut().append(&mut self.inner.troubles);
+        n
+    }
+}
+
+/// The filters of a stream, following references (`/Filter 6 0 R`, or an
+/// array of them), which lopdf's own `filters` does not.
+fn filters(document: &Document, stream: &Stream) -> Result<Vec<Vec<u8>>, ()> {
+    let Ok(filter) = stream.dict.get_deref(b"Filter", document) else {
+        return Ok(Vec::new());
+    };
+    match filter {
+        Object::Name(name) => Ok(vec![name.clone()]),
+        Object::Array(items) => items
+            .iter()
+            .take(16)
+            .map(|item| {
+                document
+                    .dereference(item)
+                    .ok()
+                    .and_then(|(_, o)| o.as_name().ok())
+                    .map(<[u8]>::to_vec)
+                    .ok_or(())
+            })
+            .collect(),
+        _ => Err(()),
+    }
+}
+
+/// A reader of a stream's decoded content: Flate alone is inflated as it
+/// is read; other filters are decoded whole, under a smaller cap.
+fn open_stream<'a>(
+    document: &'a Document,
+    stream: &'a Stream,
+    max_stream: u64,
+) -> Result<Box<dyn Read + 'a>, (ProblemCode, String)> {
+    let Ok(filters) = filters(document, stream) else {
+        return Err((
+            ProblemCode::Corrupt,
+            "a content stream's filter cannot be read".to_string(),
+        ));
+    };
+    let parameters = stream.dict.get(b"DecodeParms").is_ok();
+    if filters.is_empty() {
+        return Ok(Box::new(stream.content.as_slice()));
+    }
+    if filters == [b"FlateDecode".to_vec()] && !parameters {
+        return Ok(Box::new(flate2::read::ZlibDecoder::new(
+            stream.content.as_slice(),
+        )));
+    }
+    let cap = max_stream.min(MAX_WHOLE_STREAM_BYTES);
+    // lopdf reads /Filter without following references: give it the
+    // filters resolved.
+    let mut resolved = stream.clone();
+    resolved.dict.set(
+        "Filter",
+        Object::Array(filters.into_iter().map(Object::Name).collect()),
+    );
+    match resolved.decompressed_content_with_limit(usize::try_from(cap).unwrap_or(usize::MAX)) {
+        Ok(data) => Ok(Box::new(Cursor::new(data))),
+        Err(lopdf::Error::Decompress(lopdf::DecompressError::MemoryLimitExceeded { .. })) => Err((
+            ProblemCode::Limit,
+            format!("a content stream decodes past {cap} bytes; not read"),
+        )),
+        Err(error) => Err((
+            ProblemCode::Corrupt,
+            format!("a content stream does not decode ({error})"),
+        )),
     }
 }

@@ -640,3 +640,22 @@ fn a_file_that_is_both_a_pdf_or_a_text_and_a_zip_is_read_both_ways() {
         (Verdict::Allow, Status::Complete)
     );
 }
+
+#[test]
+fn xmp_metadata_that_cannot_be_read_is_said_not_dropped() {
+    let bytes = pdf(&[
+        object("<< /Type /Catalog /Pages 2 0 R /Metadata 5 0 R >>"),
+        object("<< /Type /Pages /Kids [3 0 R] /Count 1 >>"),
+        object(&format!(
+            "<< /Type /Page /Parent 2 0 R /Resources << /Font << /F1 {HELVETICA} >> >> /Contents 4 0 R >>"
+        )),
+        stream("", b"BT /F1 12 Tf 72 700 Td (Compte rendu) Tj ET"),
+        stream(
+            "/Type /Metadata /Subtype /XML /Filter /FlateDecode",
+            b"not deflate at all",
+        ),
+    ]);
+    let report = scan(&bytes);
+    assert_eq!(codes(&report), [ProblemCode::Unsupported], "{report:?}");
+    assert_eq!(report.verdict, Verdict::Block);
+}

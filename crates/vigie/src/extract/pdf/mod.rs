@@ -25,6 +25,7 @@ mod fonts;
 mod page;
 
 use std::collections::HashSet;
+use std::io::Read;
 use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
@@ -40,6 +41,8 @@ const MAX_TREE_DEPTH: usize = 64;
 /// A page with images and fewer characters of text than this is taken for
 /// a scan.
 const SCAN_TEXT_BELOW: usize = 16;
+/// Largest XMP metadata packet read.
+const MAX_XMP_BYTES: usize = 1 << 20;
 /// Most embedded files read.
 const MAX_EMBEDDED_FILES: usize = 1_000;
 
@@ -357,12 +360,37 @@ fn metadata(ex: &mut Extractor, document: &Document, path: &[String]) {
         }
     }
     ex.push(info, Part::Metadata, None, path);
-    let xmp = document
+    let stream = document
         .catalog()
         .ok()
         .and_then(|catalog| catalog.get_deref(b"Metadata", document).ok())
-        .and_then(|object| object.as_stream().ok())
-        .and_then(|stream| stream.decompressed_content_with_limit(1 << 20).ok());
+        .and_then(|object| object.as_stream().ok());
+    let xmp = stream.and_then(|stream| {
+        let mut xmp = Vec::new();
+        let decoded = page::open_stream(document, stream, MAX_XMP_BYTES as u64)
+            .ok()
+            .and_then(|reader| {
+                reader
+                    .take(MAX_XMP_BYTES as u64 + 1)
+                    .read_to_end(&mut xmp)
+                    .ok()
+            });
+        match decoded {
+            Some(n) if n <= MAX_XMP_BYTES => Some(xmp),
+            // Labels may live in the XMP alone: metadata that cannot be read
+            // is said, not dropped.
+            _ => {
+                ex.problem(
+                    ProblemCode::Unsupported,
+                    located(
+                        path,
+                        "XMP metadata cannot be decoded, or is larger than 1 MB; not read",
+                    ),
+                );
+                None
+            }
+        }
+    });
     if let Some(xmp) = xmp {
         let markup = text::xml_parts(&text::decode(&xmp), &mut |n| ex.step(n, path));
         if markup.entity_declarations {

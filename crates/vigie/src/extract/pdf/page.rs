@@ -656,7 +656,7 @@ fn filters(document: &Document, stream: &Stream) -> Result<Vec<Vec<u8>>, ()> {
 
 /// A reader of a stream's decoded content: Flate alone is inflated as it
 /// is read; other filters are decoded whole, under a smaller cap.
-fn open_stream<'a>(
+pub(super) fn open_stream<'a>(
     document: &'a Document,
     stream: &'a Stream,
     max_stream: u64,

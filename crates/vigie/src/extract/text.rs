@@ -57,9 +57,34 @@ fn push_markup(ex: &mut Extractor, markup: Markup, path: &[String]) {
             ),
         );
     }
+    if markup.pictures > 0 {
+        ex.problem(
+            ProblemCode::OcrUnavailable,
+            located(
+                path,
+                &format!(
+                    "{} RTF picture(s) not read (text in images needs OCR)",
+                    markup.pictures
+                ),
+            ),
+        );
+    }
+    if markup.objects > 0 {
+        ex.problem(
+            ProblemCode::Unsupported,
+            located(
+                path,
+                &format!(
+                    "{} RTF embedded object(s) with no rendered result not read",
+                    markup.objects
+                ),
+            ),
+        );
+    }
     ex.push(markup.visible, Part::Body, None, path);
     ex.push(markup.hidden, Part::Hidden, None, path);
     ex.push(markup.metadata, Part::Metadata, None, path);
+    ex.push(markup.comments, Part::Comment, None, path);
 }
 
 /// What a document type declaration is reported with.
@@ -83,6 +108,14 @@ pub(crate) struct Markup {
     pub(crate) metadata: String,
     /// Whether RTF groups nested deeper than vigie follows.
     pub(crate) too_deep: bool,
+    /// Comments (RTF `\annotation`).
+    pub(crate) comments: String,
+    /// How many pictures (RTF `\pict`) were passed over: their text, if
+    /// any, is not read.
+    pub(crate) pictures: usize,
+    /// How many embedded objects (RTF `\object`) with no rendered result
+    /// (`\result`) were passed over.
+    pub(crate) objects: usize,
 }
 
 /// Decodes bytes known to be text: UTF-8 (a byte-order mark is kept, as an
@@ -448,9 +481,9 @@ fn close_element(reading: &mut Reading, name: &str) {
     let reach = reading.open.len().saturating_sub(END_TAG_REACH);
     let Some(found) = reading
         .open
-        .iter()
-        .rposition(|(k, _)| *k == key)
-        .filter(|&i| i >= reach)
+        .get(reach..)
+        .and_then(|recent| recent.iter().rposition(|(k, _)| *k == key))
+        .map(|i| reach + i)
     else {
         return;
     };
@@ -900,6 +933,8 @@ struct RtfGroup {
     hidden: bool,
     /// In the document properties (`\info`).
     info: bool,
+    /// In a comment (`\annotation`).
+    comment: bool,
     /// Characters of fallback after each `\uN` (`\ucN`).
     fallback: usize,
 }
@@ -908,6 +943,7 @@ const RTF_START: RtfGroup = RtfGroup {
     skip: false,
     hidden: false,
     info: false,
+    comment: false,
     fallback: 1,
 };
 
@@ -927,6 +963,8 @@ fn rtf_emit(out: &mut Markup, group: RtfGroup, text: &str) {
     }
     if group.info {
         out.metadata.push_str(text);
+    } else if group.comment {
+        out.comments.push_str(text);
     } else if group.hidden {
         out.hidden.push_str(text);
     } else {
@@ -944,6 +982,9 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
     let mut overflow = 0usize;
     // Characters still to skip after a \uN (its fallback).
     let mut unicode_skip = 0usize;
+    // Embedded objects being read: the depth of each one's group, and
+    // whether it has a rendered result. At most one per group.
+    let mut objects: Vec<(usize, bool)> = Vec::new();
     let mut i = 0;
     let mut buffer = [0u8; 4];
     while i < rtf.len() {
@@ -961,9 +1002,23 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                 i += 1;
             }
             b'}' => {
+                // A group's end ends the fallback of a \uN inside it.
+                unicode_skip = 0;
                 if overflow > 0 {
                     overflow -= 1;
                 } else if groups.len() > 1 {
+                    if objects
+                        .last()
+                        .is_some_and(|(depth, result)| *depth == groups.len() && !result)
+                    {
+                        out.objects += 1;
+                    }
+                    if objects
+                        .last()
+                        .is_some_and(|(depth, _)| *depth == groups.len())
+                    {
+                        objects.pop();
+                    }
                     groups.pop();
                     let now = groups.last().copied().unwrap_or(RTF_START);
                     if group.hidden && !now.hidden && !out.hidden.ends_with('\n') {
@@ -1077,6 +1132,53 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                             top.info = true;
                         }
                     }
+                    // \binN: N bytes of binary data, not text.
+                    b"bin" => {
+                        let n = number.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+                        i = i.saturating_add(n).min(rtf.len());
+                    }
+                    // Destinations Word shows as text, though they sit
+                    // inside ignorable ones: a text box's text, a comment,
+                    // an object's rendered result.
+                    b"shptxt" | b"footnote" => {
+                        if let Some(top) = top {
+                            top.skip = false;
+                        }
+                    }
+                    b"annotation" => {
+                        if let Some(top) = top {
+                            top.skip = false;
+                            top.comment = true;
+                        }
+                        if !out.comments.is_empty() && !out.comments.ends_with('\n') {
+                            out.comments.push('\n');
+                        }
+                    }
+                    b"result" => {
+                        if let Some(top) = top {
+                            top.skip = false;
+                        }
+                        if let Some(object) = objects.last_mut() {
+                            object.1 = true;
+                        }
+                    }
+                    b"pict" => {
+                        out.pictures += 1;
+                        if let Some(top) = top {
+                            top.skip = true;
+                        }
+                    }
+                    b"object" => {
+                        if let Some(top) = top {
+                            top.skip = true;
+                        }
+                        if objects
+                            .last()
+                            .is_none_or(|(depth, _)| *depth != groups.len())
+                        {
+                            objects.push((groups.len(), false));
+                        }
+                    }
                     // Properties end a line of the metadata.
                     b"title" | b"subject" | b"author" | b"manager" | b"company" | b"operator"
                     | b"category" | b"keywords" | b"comment" | b"doccomm" | b"hlinkbase"
@@ -1089,8 +1191,6 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                     b"fonttbl"
                     | b"colortbl"
                     | b"stylesheet"
-                    | b"pict"
-                    | b"object"
                     | b"listtable"
                     | b"listoverridetable"
                     | b"rsidtbl"
@@ -1121,6 +1221,7 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
             }
         }
     }
+    out.objects += objects.iter().filter(|(_, result)| !result).count();
     out
 }
 

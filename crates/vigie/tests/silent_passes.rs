@@ -1,0 +1,372 @@
+//! Content that vigie used to pass over without reading it, or read in
+//! time that grew faster than the input: each case is blocked on the
+//! marking it hides, or reported with a problem, and a trap beside it with
+//! no marking stays allowed.
+
+use std::io::Write;
+
+use vigie::report::{ProblemCode, Report};
+use vigie::{Policy, Scanner, Status, Verdict};
+
+fn scan(bytes: &[u8], name: &str) -> Report {
+    Scanner::new().scan_bytes(bytes, Some(name))
+}
+
+fn scan_with(policy: &str, bytes: &[u8], name: &str) -> Report {
+    let policy = Policy::from_toml(policy, "test").unwrap();
+    let scanner = Scanner::builder().policy(policy).build().unwrap();
+    scanner.scan_bytes(bytes, Some(name))
+}
+
+const MARKING: &str = "DIFFUSION RESTREINTE";
+
+fn marked(report: &Report) -> bool {
+    report
+        .findings
+        .iter()
+        .any(|f| f.rule == "fr.diffusion-restreinte")
+}
+
+/// Blocked on the marking.
+fn assert_marked(report: &Report) {
+    assert_eq!(report.verdict, Verdict::Block, "{report:?}");
+    assert!(marked(report), "{report:?}");
+}
+
+/// Read in full, nothing found.
+fn assert_clean(report: &Report) {
+    assert_eq!(report.status, Status::Complete, "{report:?}");
+    assert_eq!(report.verdict, Verdict::Allow, "{report:?}");
+    assert!(report.problems.is_empty(), "{report:?}");
+}
+
+/// Blocked, not complete, with a problem of `code` among its problems.
+fn assert_problem(report: &Report, code: ProblemCode) {
+    assert_eq!(report.verdict, Verdict::Block, "{report:?}");
+    assert_ne!(report.status, Status::Complete, "{report:?}");
+    assert!(
+        report.problems.iter().any(|p| p.code == code),
+        "expected {code:?}: {report:?}"
+    );
+}
+
+/// A zip of `entries`, stored or deflated.
+fn zip(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        out.start_file(*name, options).unwrap();
+        out.write_all(data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+// ---------------------------------------------------------------- html
+
+/// End tags that match no open element cost work bounded by the reach of
+/// the search, not by the depth of the stack: 100 000 of them, after
+/// 100 000 open elements, finish well inside a few seconds.
+#[test]
+fn unmatched_end_tags_take_linear_time() {
+    let mut html = String::from("<html><body>");
+    html.push_str(&"<a>".repeat(100_000));
+    html.push_str(&"</b>".repeat(100_000));
+    let policy = "[limits]\nmax_milliseconds = 8000";
+    let report = scan_with(policy, html.as_bytes(), "deep.html");
+    assert_clean(&report);
+
+    let mut marked_html = html.clone();
+    marked_html.push_str(MARKING);
+    let report = scan_with(policy, marked_html.as_bytes(), "deep.html");
+    assert_marked(&report);
+    assert_eq!(report.status, Status::Complete, "{report:?}");
+}
+
+// ---------------------------------------------------------------- office
+
+const CONTENT_TYPES: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>"#;
+
+fn word_document(text: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"#
+    )
+    .into_bytes()
+}
+
+/// A zip with `[Content_Types].xml` is read as an office file; a text
+/// entry beside it is read too.
+#[test]
+fn office_reads_entries_outside_its_known_parts() {
+    let secret = format!("Note: {MARKING}\n");
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("secret.txt", secret.as_bytes()),
+        ]),
+        "ct.zip",
+    );
+    assert_marked(&report);
+
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("secret.txt", b"Compte rendu de la reunion\n"),
+        ]),
+        "ct.zip",
+    );
+    assert_clean(&report);
+}
+
+/// A main part under another name than `word/document.xml`.
+#[test]
+fn office_reads_a_renamed_main_part() {
+    let rels: &[u8] = br#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/main.xml"/></Relationships>"#;
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", rels),
+            ("word/main.xml", &word_document(MARKING)),
+        ]),
+        "renamed.docx",
+    );
+    assert_marked(&report);
+
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("_rels/.rels", rels),
+            ("word/main.xml", &word_document("Compte rendu")),
+            (
+                "word/styles.xml",
+                b"<w:styles xmlns:w=\"w\"><w:style><w:name w:val=\"Normal\"/></w:style></w:styles>",
+            ),
+            (
+                "word/theme/theme1.xml",
+                b"<a:theme xmlns:a=\"a\" name=\"Office\"/>",
+            ),
+        ]),
+        "renamed.docx",
+    );
+    assert_clean(&report);
+}
+
+/// An HTML alternative chunk (`w:altChunk`) is read as HTML.
+#[test]
+fn office_reads_alternative_chunks() {
+    let html = format!("<html><body><p>{MARKING}</p></body></html>");
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("word/document.xml", &word_document("Compte rendu")),
+            ("word/chunk.htm", html.as_bytes()),
+        ]),
+        "chunk.docx",
+    );
+    assert_marked(&report);
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("word/document.xml", &word_document("Compte rendu")),
+            (
+                "word/chunk.htm",
+                b"<html><body><p>Ordre du jour</p></body></html>",
+            ),
+        ]),
+        "chunk.docx",
+    );
+    assert_clean(&report);
+}
+
+fn slide_part(root: &str, text: &str) -> Vec<u8> {
+    format!(
+        r#"<p:{root} xmlns:p="p" xmlns:a="a"><p:cSld><p:spTree><p:sp><p:txBody><a:p><a:r><a:t>{text}</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:{root}>"#
+    )
+    .into_bytes()
+}
+
+/// Text only in a slide master, a chart or a diagram is read.
+#[test]
+fn office_reads_masters_charts_and_diagrams() {
+    let chart = format!(
+        r#"<c:chartSpace xmlns:c="c"><c:chart><c:ser><c:tx><c:strRef><c:strCache><c:pt idx="0"><c:v>{MARKING}</c:v></c:pt></c:strCache></c:strRef></c:tx></c:ser></c:chart></c:chartSpace>"#
+    );
+    for (name, part) in [
+        (
+            "ppt/slideMasters/slideMaster1.xml",
+            slide_part("sldMaster", MARKING),
+        ),
+        ("word/charts/chart1.xml", chart.into_bytes()),
+        ("ppt/diagrams/data1.xml", slide_part("dataModel", MARKING)),
+    ] {
+        let report = scan(
+            &zip(&[
+                ("[Content_Types].xml", CONTENT_TYPES),
+                ("ppt/slides/slide1.xml", &slide_part("sld", "Ordre du jour")),
+                (name, &part),
+            ]),
+            "deck.pptx",
+        );
+        assert_marked(&report);
+    }
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("ppt/slides/slide1.xml", &slide_part("sld", "Ordre du jour")),
+            (
+                "ppt/slideMasters/slideMaster1.xml",
+                &slide_part("sldMaster", "Titre"),
+            ),
+        ]),
+        "deck.pptx",
+    );
+    assert_clean(&report);
+}
+
+fn odf_content(text: &str) -> Vec<u8> {
+    format!(
+        r#"<?xml version="1.0"?><office:document-content xmlns:office="o" xmlns:text="t"><office:body><office:text><text:p>{text}</text:p></office:text></office:body></office:document-content>"#
+    )
+    .into_bytes()
+}
+
+/// An OpenDocument's embedded object (`Object 1/content.xml`) is read.
+#[test]
+fn odf_reads_embedded_objects() {
+    let mimetype: &[u8] = b"application/vnd.oasis.opendocument.text";
+    let report = scan(
+        &zip(&[
+            ("mimetype", mimetype),
+            ("content.xml", &odf_content("Compte rendu")),
+            ("Object 1/content.xml", &odf_content(MARKING)),
+        ]),
+        "object.odt",
+    );
+    assert_marked(&report);
+    let report = scan(
+        &zip(&[
+            ("mimetype", mimetype),
+            ("content.xml", &odf_content("Compte rendu")),
+            ("Object 1/content.xml", &odf_content("Graphique")),
+            (
+                "META-INF/manifest.xml",
+                b"<manifest:manifest xmlns:manifest=\"m\"/>",
+            ),
+            (
+                "settings.xml",
+                b"<office:document-settings xmlns:office=\"o\"/>",
+            ),
+        ]),
+        "object.odt",
+    );
+    assert_clean(&report);
+}
+
+fn sheet(cells: &str) -> Vec<u8> {
+    format!(
+        r#"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1">{cells}</row></sheetData></worksheet>"#
+    )
+    .into_bytes()
+}
+
+/// A formula's string result, an inline string's value and an error value
+/// are text; a shared-string index and a number are not.
+#[test]
+fn xlsx_reads_string_results_of_formulas() {
+    for cell in [
+        format!(r#"<c r="A1" t="str"><f>"{MARKING}"</f><v>{MARKING}</v></c>"#),
+        format!(r#"<c r="A1" t="inlineStr"><v>{MARKING}</v></c>"#),
+        format!(r#"<c r="A1" t="e"><v>{MARKING}</v></c>"#),
+    ] {
+        let report = scan(
+            &zip(&[
+                ("[Content_Types].xml", CONTENT_TYPES),
+                ("xl/worksheets/sheet1.xml", &sheet(&cell)),
+            ]),
+            "book.xlsx",
+        );
+        assert_marked(&report);
+    }
+    let cells = r#"<c r="A1" t="str"><f>"Budget"</f><v>Budget</v></c><c r="B1" t="s"><v>0</v></c><c r="C1"><v>42</v></c>"#;
+    let report = scan(
+        &zip(&[
+            ("[Content_Types].xml", CONTENT_TYPES),
+            ("xl/worksheets/sheet1.xml", &sheet(cells)),
+        ]),
+        "book.xlsx",
+    );
+    assert_clean(&report);
+}
+
+// ---------------------------------------------------------------- rtf
+
+/// A `\uN`'s fallback characters end with their group: the text after the
+/// group is read.
+#[test]
+fn rtf_unicode_fallback_ends_with_its_group() {
+    let report = scan(b"{\\rtf1\\ansi {\\u68 }IFFUSION RESTREINTE\\par}", "uc.rtf");
+    assert_marked(&report);
+    let report = scan(b"{\\rtf1\\ansi {\\u68 }IFFUSION\\par}", "uc.rtf");
+    assert_clean(&report);
+}
+
+/// `\binN` skips N raw bytes, which may hold braces.
+#[test]
+fn rtf_binary_data_is_skipped_by_length() {
+    let report = scan(
+        b"{\\rtf1\\ansi {\\*\\blob\\bin1 {}DIFFUSION RESTREINTE\\par}",
+        "bin.rtf",
+    );
+    assert_marked(&report);
+    let report = scan(
+        b"{\\rtf1\\ansi {\\*\\blob\\bin1 {}Compte rendu\\par}",
+        "bin.rtf",
+    );
+    assert_clean(&report);
+}
+
+/// Text boxes, comments and footnotes are read, though they sit in
+/// ignorable destinations.
+#[test]
+fn rtf_reads_text_boxes_comments_and_footnotes() {
+    for rtf in [
+        "{\\rtf1\\ansi Texte {\\shp{\\*\\shpinst{\\sp{\\sn fillColor}{\\sv 0}}{\\shptxt DIFFUSION RESTREINTE\\par}}}\\par}",
+        "{\\rtf1\\ansi Texte {\\*\\atnid JD}{\\*\\atnauthor Jean}\\chatn{\\*\\annotation{\\*\\atnref 1}DIFFUSION RESTREINTE}\\par}",
+        "{\\rtf1\\ansi Texte {\\super\\chftn}{\\*\\footnote\\pard DIFFUSION RESTREINTE\\par}\\par}",
+    ] {
+        let report = scan(rtf.as_bytes(), "boxes.rtf");
+        assert_marked(&report);
+    }
+    let report = scan(
+        b"{\\rtf1\\ansi Texte {\\shp{\\*\\shpinst{\\shptxt Compte rendu\\par}}}\\par}",
+        "boxes.rtf",
+    );
+    assert_clean(&report);
+}
+
+/// A picture is reported as not read; an object is reported unless it has
+/// a rendered result, which is read.
+#[test]
+fn rtf_pictures_and_objects_are_reported() {
+    let report = scan(
+        b"{\\rtf1\\ansi Voir image\\par{\\pict\\pngblip 89504e470d0a1a0a}}",
+        "pict.rtf",
+    );
+    assert_problem(&report, ProblemCode::OcrUnavailable);
+    let report = scan(
+        b"{\\rtf1\\ansi Objet {\\object\\objemb{\\*\\objdata 0105}}\\par}",
+        "object.rtf",
+    );
+    assert_problem(&report, ProblemCode::Unsupported);
+    let report = scan(
+        b"{\\rtf1\\ansi Objet {\\object\\objemb{\\*\\objdata 0105}{\\result DIFFUSION RESTREINTE}}\\par}",
+        "object.rtf",
+    );
+    assert_marked(&report);
+    assert!(report.problems.is_empty(), "{report:?}");
+    let report = scan(
+        b"{\\rtf1\\ansi Objet {\\object\\objemb{\\*\\objdata 0105}{\\result Tableau}}\\par}",
+        "object.rtf",
+    );
+    assert_clean(&report);
+}

@@ -370,3 +370,99 @@ fn rtf_pictures_and_objects_are_reported() {
     );
     assert_clean(&report);
 }
+
+// ---------------------------------------------------------------- sniffing
+
+fn utf16le(text: &str) -> Vec<u8> {
+    let mut out = vec![0xFF, 0xFE];
+    for unit in text.encode_utf16() {
+        out.extend_from_slice(&unit.to_le_bytes());
+    }
+    out
+}
+
+/// HTML in UTF-16 is read as HTML: an entity-spelt marking is decoded,
+/// and markup does not split it.
+#[test]
+fn utf16_html_is_read_as_html() {
+    let html = "<html><body><p>DIFFUSION&nbsp;<b>RESTREINTE</b></p></body></html>";
+    let report = scan(&utf16le(html), "page.html");
+    assert_marked(&report);
+    let report = scan(
+        &utf16le("<html><body><p>Compte <b>rendu</b></p></body></html>"),
+        "page.html",
+    );
+    assert_clean(&report);
+}
+
+/// An SVG without an XML declaration is XML: its text is read without
+/// its tags.
+#[test]
+fn svg_without_declaration_is_xml() {
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>DIFFUSION <tspan>RESTREINTE</tspan></text></svg>";
+    let report = scan(svg.as_bytes(), "image.svg");
+    assert_marked(&report);
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><text>Plan du site</text></svg>";
+    assert_clean(&scan(svg.as_bytes(), "image.svg"));
+}
+
+fn padded_mail(body: &str) -> String {
+    let mut mail = String::new();
+    for i in 0..20 {
+        mail.push_str(&format!("X-Filler-{i}: {}\r\n", "y".repeat(200)));
+    }
+    mail.push_str("From: a@example.fr\r\nTo: b@example.fr\r\nSubject: note\r\n");
+    mail.push_str("MIME-Version: 1.0\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n");
+    mail.push_str(&base64(body.as_bytes()));
+    mail.push_str("\r\n");
+    mail
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for k in 0..4 {
+            if k <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * k)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A message whose first header lines are long X- headers is still a
+/// message: its base64 body is decoded and read.
+#[test]
+fn mail_after_many_long_headers_is_a_mail() {
+    let report = scan(padded_mail(&format!("{MARKING}\r\n")).as_bytes(), "m.eml");
+    assert_marked(&report);
+    assert_clean(&scan(padded_mail("Compte rendu\r\n").as_bytes(), "m.eml"));
+}
+
+fn forwarded(inner_body: &str) -> String {
+    let inner = format!(
+        "Subject: annexe\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n{}\r\n",
+        base64(inner_body.as_bytes())
+    );
+    format!(
+        "From: a@example.fr\r\nTo: b@example.fr\r\nSubject: fwd\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nVoir piece jointe.\r\n--XX\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment; filename=fwd.eml\r\n\r\n{inner}--XX--\r\n"
+    )
+}
+
+/// An attached `message/rfc822` is read as a message, though its headers
+/// tell the sniffer nothing.
+#[test]
+fn attached_messages_are_read_as_messages() {
+    let report = scan(forwarded(&format!("{MARKING}\r\n")).as_bytes(), "fwd.eml");
+    assert_marked(&report);
+    assert_clean(&scan(forwarded("Compte rendu\r\n").as_bytes(), "fwd.eml"));
+}

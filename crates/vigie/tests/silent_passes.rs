@@ -466,3 +466,33 @@ fn attached_messages_are_read_as_messages() {
     assert_marked(&report);
     assert_clean(&scan(forwarded("Compte rendu\r\n").as_bytes(), "fwd.eml"));
 }
+
+// ---------------------------------------------------------------- html, xml
+
+/// A frame's `srcdoc` is an HTML document: its entities are decoded and
+/// its tags removed.
+#[test]
+fn html_srcdoc_is_read_as_html() {
+    let html = "<html><body><iframe srcdoc=\"&lt;p&gt;DIFFUSION &lt;b&gt;RESTREINTE&lt;/b&gt;&lt;/p&gt;\"></iframe></body></html>";
+    assert_marked(&scan(html.as_bytes(), "frame.html"));
+    let html = "<html><body><iframe srcdoc=\"&lt;p&gt;Compte &lt;b&gt;rendu&lt;/b&gt;&lt;/p&gt;\"></iframe></body></html>";
+    assert_clean(&scan(html.as_bytes(), "frame.html"));
+}
+
+/// Strings a style sheet shows (`content: "..."`) are read.
+#[test]
+fn html_css_content_is_read() {
+    let html = "<html><head><style>p::before { content: \"DIFFUSION RESTREINTE\"; }</style></head><body><p>Texte</p></body></html>";
+    assert_marked(&scan(html.as_bytes(), "css.html"));
+    let html = "<html><head><style>p::before { content: \"Note\"; color: red }</style></head><body><p>Texte</p></body></html>";
+    assert_clean(&scan(html.as_bytes(), "css.html"));
+}
+
+/// The values of an XML document's attributes are read.
+#[test]
+fn xml_attribute_values_are_read() {
+    let xml = "<?xml version=\"1.0\"?><doc xmlns=\"urn:x\"><meta classification=\"DIFFUSION RESTREINTE\"/><p>Compte rendu</p></doc>";
+    assert_marked(&scan(xml.as_bytes(), "attr.xml"));
+    let xml = "<?xml version=\"1.0\"?><doc xmlns=\"urn:x\"><meta classification=\"public\"/><p>Compte rendu</p></doc>";
+    assert_clean(&scan(xml.as_bytes(), "attr.xml"));
+}

@@ -339,6 +339,8 @@ struct Reading {
     open: Vec<(u64, bool)>,
     /// How many of the open elements hide their content.
     hiding: usize,
+    /// The decoded `srcdoc` documents of frames, read after the page.
+    srcdoc: String,
 }
 
 impl Reading {
@@ -358,7 +360,37 @@ impl Reading {
     }
 }
 
+/// How many levels of frames within frames (`srcdoc`) are read as HTML;
+/// deeper ones are read as the text of their markup.
+const MAX_SRCDOC_DEPTH: usize = 8;
+
 fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
+    let (mut out, mut pending) = markup_once(src, html, step);
+    // Each level's documents are shorter than the markup they came from,
+    // so the whole costs at most MAX_SRCDOC_DEPTH times the input.
+    for _ in 0..MAX_SRCDOC_DEPTH {
+        if pending.is_empty() {
+            break;
+        }
+        let (inner, next) = markup_once(&pending, true, step);
+        out.visible.push('\n');
+        out.visible.push_str(&inner.visible);
+        if !inner.hidden.trim().is_empty() {
+            out.hidden.push('\n');
+            out.hidden.push_str(&inner.hidden);
+        }
+        out.metadata.push_str(&inner.metadata);
+        pending = next;
+    }
+    if !pending.is_empty() {
+        out.hidden.push('\n');
+        out.hidden.push_str(&pending);
+    }
+    out
+}
+
+/// One document's markup, and the `srcdoc` documents of its frames.
+fn markup_once(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> (Markup, String) {
     let bytes = src.as_bytes();
     let mut reading = Reading {
         out: Markup {
@@ -367,6 +399,7 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         },
         open: Vec::new(),
         hiding: 0,
+        srcdoc: String::new(),
     };
     let mut doctype = false;
     let mut unknown_entities = false;
@@ -435,6 +468,9 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         let self_closing = tag.ends_with('/');
         let name = tag_name(tag);
         if !html {
+            if !closing && !tag.starts_with(['?', '!']) {
+                xml_attribute_text(tag, &mut reading);
+            }
             if closing || self_closing {
                 reading.out.visible.push('\n');
             }
@@ -451,7 +487,11 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         attribute_text(tag, &mut reading);
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
             if !self_closing {
-                pos = end_tag(bytes, pos, name).unwrap_or(bytes.len());
+                let end = end_tag(bytes, pos, name).unwrap_or(bytes.len());
+                if name.eq_ignore_ascii_case("style") {
+                    css_content_text(src.get(pos..end).unwrap_or(""), &mut reading);
+                }
+                pos = end;
             }
             continue;
         }
@@ -471,7 +511,7 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         reading.open.push((name_key(name), hides));
     }
     reading.out.entity_declarations |= !html && doctype && unknown_entities;
-    reading.out
+    (reading.out, reading.srcdoc)
 }
 
 /// Closes the innermost open element named `name`, and those opened inside
@@ -545,8 +585,61 @@ const TEXT_ATTRIBUTES: &[&str] = &[
     "content",
 ];
 
-/// Adds the values of a tag's [`TEXT_ATTRIBUTES`] to the hidden text.
+/// Adds the values of a tag's [`TEXT_ATTRIBUTES`] to the hidden text, and
+/// a frame's `srcdoc` document to those read after the page.
 fn attribute_text(tag: &str, reading: &mut Reading) {
+    for_each_attribute(tag, |name, value| {
+        if name.eq_ignore_ascii_case("srcdoc") {
+            decode_entities_into(value, &mut reading.srcdoc, true);
+            reading.srcdoc.push('\n');
+        } else if !value.trim().is_empty()
+            && TEXT_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
+        {
+            reading.hidden_break();
+            decode_entities_into(value, &mut reading.out.hidden, true);
+            reading.hidden_break();
+        }
+    });
+}
+
+/// Adds the values of an XML element's attributes (namespace declarations
+/// aside) to the metadata, one a line.
+fn xml_attribute_text(tag: &str, reading: &mut Reading) {
+    for_each_attribute(tag, |name, value| {
+        if name.starts_with("xmlns") || value.trim().is_empty() {
+            return;
+        }
+        decode_entities_into(value, &mut reading.out.metadata, false);
+        reading.out.metadata.push('\n');
+    });
+}
+
+/// The quoted strings of CSS `content` properties in a style sheet
+/// (`p::before { content: "..." }`), text a browser shows: added to the
+/// hidden text.
+fn css_content_text(css: &str, reading: &mut Reading) {
+    for (at, _) in css.match_indices("content") {
+        let rest = css.get(at + "content".len()..).unwrap_or("").trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let inner = rest.get(1..).unwrap_or("");
+        let end = inner.find(quote).unwrap_or(inner.len());
+        let text = inner.get(..end).unwrap_or("");
+        if !text.trim().is_empty() {
+            reading.hidden_break();
+            reading.out.hidden.push_str(text);
+            reading.hidden_break();
+        }
+    }
+}
+
+/// Calls `each` with the name and raw value of each attribute of a tag.
+fn for_each_attribute(tag: &str, mut each: impl FnMut(&str, &str)) {
     let mut rest = tag.get(tag_name(tag).len()..).unwrap_or("");
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
@@ -580,12 +673,7 @@ fn attribute_text(tag: &str, reading: &mut Reading) {
             }
         };
         rest = next;
-        if !value.trim().is_empty() && TEXT_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
-        {
-            reading.hidden_break();
-            decode_entities_into(value, &mut reading.out.hidden, true);
-            reading.hidden_break();
-        }
+        each(name, value);
     }
 }
 

@@ -496,3 +496,24 @@ fn xml_attribute_values_are_read() {
     let xml = "<?xml version=\"1.0\"?><doc xmlns=\"urn:x\"><meta classification=\"public\"/><p>Compte rendu</p></doc>";
     assert_clean(&scan(xml.as_bytes(), "attr.xml"));
 }
+
+/// A `data:` URI's bytes are decoded and read as a file of their own: an
+/// image is reported as not read, text is scanned.
+#[test]
+fn html_data_uris_are_read() {
+    let png = base64(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0");
+    let html =
+        format!("<html><body><p>Voir</p><img src=\"data:image/png;base64,{png}\"></body></html>");
+    assert_problem(
+        &scan(html.as_bytes(), "img.html"),
+        ProblemCode::OcrUnavailable,
+    );
+    let text = base64(format!("{MARKING}\n").as_bytes());
+    let html =
+        format!("<html><body><a href=\"data:text/plain;base64,{text}\">lien</a></body></html>");
+    assert_marked(&scan(html.as_bytes(), "link.html"));
+    let text = base64(b"Compte rendu\n");
+    let html =
+        format!("<html><body><a href=\"data:text/plain;base64,{text}\">lien</a></body></html>");
+    assert_clean(&scan(html.as_bytes(), "link.html"));
+}

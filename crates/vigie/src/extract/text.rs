@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::sniff::Format;
-use super::{Extractor, located};
+use super::{Extractor, child, located};
 use crate::report::{Part, ProblemCode};
 
 /// Reads a text format (plain text, HTML, XML, RTF) under the extraction
@@ -85,6 +85,57 @@ fn push_markup(ex: &mut Extractor, markup: Markup, path: &[String]) {
     ex.push(markup.hidden, Part::Hidden, None, path);
     ex.push(markup.metadata, Part::Metadata, None, path);
     ex.push(markup.comments, Part::Comment, None, path);
+    if markup.data_uris.len() > MAX_DATA_URIS {
+        ex.problem(
+            ProblemCode::Limit,
+            located(
+                path,
+                &format!("more than {MAX_DATA_URIS} data: URIs; the others were not read"),
+            ),
+        );
+    }
+    for (n, encoded) in markup.data_uris.iter().take(MAX_DATA_URIS).enumerate() {
+        let entry_path = child(path, &format!("data-uri-{}", n + 1));
+        if let Err(exceeded) = ex.budget().inflate(encoded.len() as u64 / 4 * 3) {
+            ex.problem(ProblemCode::Limit, located(&entry_path, &exceeded.0));
+            return;
+        }
+        match base64_decode(encoded) {
+            // The path's length stands for the nesting depth: each level
+            // of dispatch adds one name to it.
+            Some(bytes) => ex.dispatch(&bytes, &entry_path, path.len() as u32 + 1),
+            None => ex.problem(
+                ProblemCode::Corrupt,
+                located(&entry_path, "data: URI with damaged base64"),
+            ),
+        }
+    }
+}
+
+/// Decodes base64 (standard or URL alphabet, white space and padding
+/// ignored); `None` for another byte.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for b in text.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b' ' | b'\t' | b'\r' | b'\n' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xFF) as u8);
+        }
+    }
+    Some(out)
 }
 
 /// What a document type declaration is reported with.
@@ -116,7 +167,13 @@ pub(crate) struct Markup {
     /// How many embedded objects (RTF `\object`) with no rendered result
     /// (`\result`) were passed over.
     pub(crate) objects: usize,
+    /// The base64 payloads of `data:` URIs in HTML (`<img src="data:...">`),
+    /// still encoded: decoded under the budget and dispatched.
+    pub(crate) data_uris: Vec<String>,
 }
+
+/// How many `data:` URIs of a document are dispatched; more are reported.
+const MAX_DATA_URIS: usize = 64;
 
 /// Decodes bytes known to be text: UTF-8 (a byte-order mark is kept, as an
 /// invisible U+FEFF, so that offsets in the text are offsets in the bytes),
@@ -380,6 +437,7 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
             out.hidden.push_str(&inner.hidden);
         }
         out.metadata.push_str(&inner.metadata);
+        out.data_uris.extend(inner.data_uris);
         pending = next;
     }
     if !pending.is_empty() {
@@ -592,6 +650,21 @@ fn attribute_text(tag: &str, reading: &mut Reading) {
         if name.eq_ignore_ascii_case("srcdoc") {
             decode_entities_into(value, &mut reading.srcdoc, true);
             reading.srcdoc.push('\n');
+        } else if name.eq_ignore_ascii_case("src") || name.eq_ignore_ascii_case("href") {
+            let mut decoded = String::new();
+            decode_entities_into(value, &mut decoded, true);
+            let trimmed = decoded.trim();
+            if starts_with_ignore_case(trimmed, "data:")
+                && let Some(comma) = trimmed.find(',')
+                && trimmed
+                    .get(..comma)
+                    .is_some_and(|head| head.to_ascii_lowercase().ends_with(";base64"))
+            {
+                let payload = trimmed.get(comma + 1..).unwrap_or("");
+                if reading.out.data_uris.len() <= MAX_DATA_URIS {
+                    reading.out.data_uris.push(payload.to_string());
+                }
+            }
         } else if !value.trim().is_empty()
             && TEXT_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
         {

@@ -186,5 +186,19 @@ fn part(
         .or_else(|| mail.ctype.params.get("name"))
         .cloned()
         .unwrap_or_else(|| format!("attachment-{attachment}"));
-    ex.dispatch(&body, &child(path, &name), depth + 1);
+    let entry_path = child(path, &name);
+    if mimetype == "message/rfc822" || mimetype == "message/global" {
+        // An attached message is read as one, whatever its first lines
+        // look like to the sniffer.
+        let allowed = ex
+            .budget()
+            .depth(depth + 1)
+            .and_then(|()| ex.budget().time());
+        match allowed {
+            Ok(()) => extract(ex, &body, &entry_path, depth + 1),
+            Err(exceeded) => ex.problem(ProblemCode::Limit, located(&entry_path, &exceeded.0)),
+        }
+        return;
+    }
+    ex.dispatch(&body, &entry_path, depth + 1);
 }

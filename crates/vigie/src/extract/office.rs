@@ -49,8 +49,52 @@ enum Role {
     CustomProperties,
     /// A media or embedded file: dispatch it.
     Embedded,
-    /// Styles, themes, relationships: nothing to read.
+    /// Another entry: read as XML body text if it is XML, dispatched
+    /// otherwise, so that nothing in the archive goes unread.
+    Other(XmlRules),
+    /// Styles, themes, relationships, fonts: nothing to read.
     Skip,
+}
+
+/// Entries of an office archive known to hold no document text: package
+/// plumbing, styles, themes, fonts, settings, thumbnails of the document's
+/// own first page.
+fn is_noise(kind: OfficeKind, name: &str) -> bool {
+    let file = name.rsplit('/').next().unwrap_or(name);
+    let lower = name.to_ascii_lowercase();
+    let dir = |d: &str| name.starts_with(d) || name.contains(&format!("/{d}"));
+    match kind {
+        OfficeKind::Ooxml => {
+            name == "[Content_Types].xml"
+                || lower.ends_with(".rels")
+                || lower.ends_with(".odttf")
+                || dir("fonts/")
+                || dir("theme/")
+                || dir("printerSettings/")
+                || lower.starts_with("docprops/thumbnail.")
+                || matches!(
+                    file,
+                    "styles.xml"
+                        | "stylesWithEffects.xml"
+                        | "settings.xml"
+                        | "fontTable.xml"
+                        | "webSettings.xml"
+                        | "numbering.xml"
+                        | "calcChain.xml"
+                        | "presProps.xml"
+                        | "viewProps.xml"
+                        | "tableStyles.xml"
+                )
+        }
+        OfficeKind::Odf => {
+            name == "mimetype"
+                || name == "settings.xml"
+                || name == "META-INF/manifest.xml"
+                || name == "layout-cache"
+                || name.starts_with("Configurations2/")
+                || name.starts_with("Thumbnails/")
+        }
+    }
 }
 
 fn role(kind: OfficeKind, name: &str) -> Role {
@@ -105,7 +149,8 @@ fn role(kind: OfficeKind, name: &str) -> Role {
             {
                 Role::Embedded
             }
-            _ => Role::Skip,
+            _ if is_noise(kind, name) => Role::Skip,
+            _ => Role::Other(XmlRules::ooxml_generic()),
         },
         OfficeKind::Odf => match name {
             "content.xml" => Role::Xml(XmlRules::odf(Some(Part::Body)), None),
@@ -116,7 +161,14 @@ fn role(kind: OfficeKind, name: &str) -> Role {
             {
                 Role::Embedded
             }
-            _ => Role::Skip,
+            _ if is_noise(kind, name) => Role::Skip,
+            // An embedded object's own parts (`Object 1/content.xml`), and
+            // any other part: read as the main document's are.
+            _ if name.ends_with("/styles.xml") => Role::Xml(XmlRules::odf(None), None),
+            _ if name.ends_with("/meta.xml") => {
+                Role::Xml(XmlRules::odf(Some(Part::Metadata)), None)
+            }
+            _ => Role::Other(XmlRules::odf(Some(Part::Body))),
         },
     }
 }
@@ -152,6 +204,13 @@ pub(super) fn extract(
                 continue;
             }
         };
+        // An entry of no known role is read as XML when it says it is XML,
+        // and handed to the dispatcher like a plain zip entry otherwise.
+        let role = match role {
+            Role::Other(rules) if looks_like_xml(&name, &data) => Role::Xml(rules, None),
+            Role::Other(_) => Role::Embedded,
+            role => role,
+        };
         let xml = matches!(role, Role::Xml(..) | Role::CustomProperties);
         if xml && has_doctype(&data) {
             // Fail closed: what entities would have said is not read, and
@@ -181,7 +240,7 @@ pub(super) fn extract(
                 Err(message) => ex.problem(ProblemCode::Corrupt, located(&entry_path, &message)),
             },
             Role::Embedded => ex.dispatch(&data, &entry_path, depth + 1),
-            Role::Skip => {}
+            Role::Other(_) | Role::Skip => {}
         }
     }
 }
@@ -247,6 +306,19 @@ impl XmlRules {
         }
     }
 
+    /// Rules for an OOXML part of no known role (a chart, a diagram, a
+    /// drawing's text box, a slide master, a part under another name): its
+    /// text is body text, cached chart values included.
+    fn ooxml_generic() -> Self {
+        XmlRules {
+            silent: &["f", "instrText", "rPh", "fldData"],
+            breaks: &[
+                "p", "br", "si", "row", "tr", "comment", "title", "pt", "v", "txBody", "sp",
+            ],
+            ..XmlRules::ooxml(Part::Body)
+        }
+    }
+
     fn odf(base: Option<Part>) -> Self {
         XmlRules {
             base,
@@ -282,6 +354,21 @@ impl XmlRules {
     }
 }
 
+/// Whether an entry of no known role is an XML part: named so, or
+/// starting with an XML declaration (after a byte order mark).
+fn looks_like_xml(name: &str, data: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".xml") || lower.ends_with(".vml") {
+        return true;
+    }
+    let head = data.strip_prefix(b"\xef\xbb\xbf").unwrap_or(data);
+    let start = head
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(head.len());
+    head.get(start..).is_some_and(|h| h.starts_with(b"<?xml"))
+}
+
 /// Whether an XML part has a document type declaration (`<!DOCTYPE`
 /// before its root element). Its entities are not expanded, so the part is
 /// not read in full.
@@ -310,6 +397,11 @@ fn walk(
     // Parts entered through switching elements, innermost last.
     let mut parts: Vec<(String, Part)> = Vec::new();
     let mut silent_depth = 0usize;
+    // Whether the spreadsheet cell being read holds text in its value (a
+    // formula's string result, an inline string, an error), and how many
+    // such values are open: those are read although `v` is silent.
+    let mut text_cell = false;
+    let mut text_values = 0usize;
     let mut out: Vec<(Part, String)> = Vec::new();
     // Text of a print header or footer, held until its element ends so that
     // its codes can be stripped whole ("&" arrives as an entity of its own).
@@ -334,8 +426,14 @@ fn walk(
             Event::Start(element) | Event::Empty(element) => {
                 let name = element.local_name().as_ref().to_string();
                 let name_str = name.as_str();
+                if name_str == "c" {
+                    text_cell = false;
+                }
                 for attribute in element.attributes().flatten() {
                     let key = attribute.key.local_name();
+                    if name_str == "c" && AsRef::<str>::as_ref(&key) == "t" {
+                        text_cell = matches!(&*attribute.value, "str" | "inlineStr" | "e");
+                    }
                     let wanted = rules
                         .attributes
                         .iter()
@@ -357,15 +455,22 @@ fn walk(
                 if let Some((_, part)) = rules.switches.iter().find(|(n, _)| *n == name_str) {
                     parts.push((name.clone(), *part));
                 }
-                if rules.silent.contains(&name_str) {
+                if name_str == "v" && text_cell {
+                    text_values += 1;
+                } else if rules.silent.contains(&name_str) {
                     silent_depth += 1;
                 }
             }
             Event::End(element) => {
                 let name = element.local_name();
                 let name_str: &str = name.as_ref();
-                if rules.silent.contains(&name_str) {
+                if name_str == "v" && text_values > 0 {
+                    text_values -= 1;
+                } else if rules.silent.contains(&name_str) {
                     silent_depth = silent_depth.saturating_sub(1);
+                }
+                if name_str == "c" {
+                    text_cell = false;
                 }
                 if rules.breaks.contains(&name_str) {
                     emit(&mut out, current(&parts), "\n");

@@ -45,32 +45,80 @@ pub fn format(bytes: &[u8]) -> Format {
         return Format::Binary;
     }
     if utf16 {
-        return Format::Text;
-    }
-    let start = String::from_utf8_lossy(&head[..head.len().min(512)])
-        .trim_start_matches('\u{FEFF}')
-        .trim_start()
-        .to_ascii_lowercase();
-    if start.starts_with("<!doctype html")
-        || start.starts_with("<html")
-        || (start.starts_with('<') && start.contains("<body"))
-    {
-        return Format::Html;
-    }
-    if start.starts_with("<?xml") {
-        return if start.contains("<html") {
-            Format::Html
-        } else {
-            Format::Xml
+        // Markup in UTF-16 is markup: its decoded head tells.
+        let decoded = super::text::decode(head);
+        let start = lowered_start(&decoded, 512);
+        return match markup(&start) {
+            Some(format) => format,
+            None => Format::Text,
         };
     }
-    if is_email(&start) {
+    let start = lowered_start(&String::from_utf8_lossy(head), 512);
+    if let Some(format) = markup(&start) {
+        return format;
+    }
+    if is_email(&String::from_utf8_lossy(mail_head(bytes)).to_ascii_lowercase()) {
         return Format::Email;
     }
     if is_html_fragment(&start) {
         return Format::Html;
     }
     Format::Text
+}
+
+/// The first `limit` bytes (at most) of `text`, without a byte order mark
+/// or leading white space, in ASCII lower case.
+fn lowered_start(text: &str, limit: usize) -> String {
+    let text = text.trim_start_matches('\u{FEFF}').trim_start();
+    let mut end = text.len().min(limit);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or("").to_ascii_lowercase()
+}
+
+/// Bytes of an e-mail's header block that tell whether it is one: at most
+/// [`MAIL_HEAD_BYTES`], cut after the last whole line when cut.
+fn mail_head(bytes: &[u8]) -> &[u8] {
+    if bytes.len() <= MAIL_HEAD_BYTES {
+        return bytes;
+    }
+    let head = bytes.get(..MAIL_HEAD_BYTES).unwrap_or(bytes);
+    match memchr::memrchr(b'\n', head) {
+        Some(end) => head.get(..end).unwrap_or(head),
+        None => head,
+    }
+}
+
+/// How much of a header block is looked at for a telling header.
+const MAIL_HEAD_BYTES: usize = 8192;
+/// How many header lines are looked at for a telling header.
+const MAIL_HEAD_LINES: usize = 64;
+
+/// The markup format a lowered start shows, if any: HTML, XML (SVG
+/// included).
+fn markup(start: &str) -> Option<Format> {
+    if start.starts_with("<!doctype html")
+        || start.starts_with("<html")
+        || (start.starts_with('<') && start.contains("<body"))
+    {
+        return Some(Format::Html);
+    }
+    if start.starts_with("<?xml") {
+        return Some(if start.contains("<html") {
+            Format::Html
+        } else {
+            Format::Xml
+        });
+    }
+    if start.starts_with("<svg")
+        && start
+            .get(4..5)
+            .is_some_and(|c| c == ">" || c.trim().is_empty())
+    {
+        return Some(Format::Xml);
+    }
+    None
 }
 
 /// Elements that make a fragment HTML (`<p>DIFFUSION <b>RESTREINTE</b></p>`,
@@ -186,7 +234,8 @@ fn is_image(bytes: &[u8]) -> bool {
 fn is_email(start: &str) -> bool {
     let mut headers = 0;
     let mut telling = false;
-    for line in start.lines().take(12) {
+    let (mut date, mut addressed) = (false, false);
+    for line in start.lines().take(MAIL_HEAD_LINES) {
         if line.is_empty() {
             break;
         }
@@ -206,8 +255,10 @@ fn is_email(start: &str) -> bool {
             name,
             "from" | "received" | "mime-version" | "message-id" | "return-path" | "delivered-to"
         );
+        date |= name == "date";
+        addressed |= matches!(name, "to" | "subject");
     }
-    headers >= 2 && telling
+    headers >= 2 && (telling || (date && addressed))
 }
 
 #[cfg(test)]

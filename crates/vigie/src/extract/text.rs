@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::sniff::Format;
-use super::{Extractor, located};
+use super::{Extractor, child, located};
 use crate::report::{Part, ProblemCode};
 
 /// Reads a text format (plain text, HTML, XML, RTF) under the extraction
@@ -57,9 +57,85 @@ fn push_markup(ex: &mut Extractor, markup: Markup, path: &[String]) {
             ),
         );
     }
+    if markup.pictures > 0 {
+        ex.problem(
+            ProblemCode::OcrUnavailable,
+            located(
+                path,
+                &format!(
+                    "{} RTF picture(s) not read (text in images needs OCR)",
+                    markup.pictures
+                ),
+            ),
+        );
+    }
+    if markup.objects > 0 {
+        ex.problem(
+            ProblemCode::Unsupported,
+            located(
+                path,
+                &format!(
+                    "{} RTF embedded object(s) with no rendered result not read",
+                    markup.objects
+                ),
+            ),
+        );
+    }
     ex.push(markup.visible, Part::Body, None, path);
     ex.push(markup.hidden, Part::Hidden, None, path);
     ex.push(markup.metadata, Part::Metadata, None, path);
+    ex.push(markup.comments, Part::Comment, None, path);
+    if markup.data_uris.len() > MAX_DATA_URIS {
+        ex.problem(
+            ProblemCode::Limit,
+            located(
+                path,
+                &format!("more than {MAX_DATA_URIS} data: URIs; the others were not read"),
+            ),
+        );
+    }
+    for (n, encoded) in markup.data_uris.iter().take(MAX_DATA_URIS).enumerate() {
+        let entry_path = child(path, &format!("data-uri-{}", n + 1));
+        if let Err(exceeded) = ex.budget().inflate(encoded.len() as u64 / 4 * 3) {
+            ex.problem(ProblemCode::Limit, located(&entry_path, &exceeded.0));
+            return;
+        }
+        match base64_decode(encoded) {
+            // The path's length stands for the nesting depth: each level
+            // of dispatch adds one name to it.
+            Some(bytes) => ex.dispatch(&bytes, &entry_path, path.len() as u32 + 1),
+            None => ex.problem(
+                ProblemCode::Corrupt,
+                located(&entry_path, "data: URI with damaged base64"),
+            ),
+        }
+    }
+}
+
+/// Decodes base64 (standard or URL alphabet, white space and padding
+/// ignored); `None` for another byte.
+fn base64_decode(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for b in text.bytes() {
+        let v = match b {
+            b'A'..=b'Z' => b - b'A',
+            b'a'..=b'z' => b - b'a' + 26,
+            b'0'..=b'9' => b - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b' ' | b'\t' | b'\r' | b'\n' => continue,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push(((acc >> bits) & 0xFF) as u8);
+        }
+    }
+    Some(out)
 }
 
 /// What a document type declaration is reported with.
@@ -83,7 +159,21 @@ pub(crate) struct Markup {
     pub(crate) metadata: String,
     /// Whether RTF groups nested deeper than vigie follows.
     pub(crate) too_deep: bool,
+    /// Comments (RTF `\annotation`).
+    pub(crate) comments: String,
+    /// How many pictures (RTF `\pict`) were passed over: their text, if
+    /// any, is not read.
+    pub(crate) pictures: usize,
+    /// How many embedded objects (RTF `\object`) with no rendered result
+    /// (`\result`) were passed over.
+    pub(crate) objects: usize,
+    /// The base64 payloads of `data:` URIs in HTML (`<img src="data:...">`),
+    /// still encoded: decoded under the budget and dispatched.
+    pub(crate) data_uris: Vec<String>,
 }
+
+/// How many `data:` URIs of a document are dispatched; more are reported.
+const MAX_DATA_URIS: usize = 64;
 
 /// Decodes bytes known to be text: UTF-8 (a byte-order mark is kept, as an
 /// invisible U+FEFF, so that offsets in the text are offsets in the bytes),
@@ -306,6 +396,8 @@ struct Reading {
     open: Vec<(u64, bool)>,
     /// How many of the open elements hide their content.
     hiding: usize,
+    /// The decoded `srcdoc` documents of frames, read after the page.
+    srcdoc: String,
 }
 
 impl Reading {
@@ -325,7 +417,38 @@ impl Reading {
     }
 }
 
+/// How many levels of frames within frames (`srcdoc`) are read as HTML;
+/// deeper ones are read as the text of their markup.
+const MAX_SRCDOC_DEPTH: usize = 8;
+
 fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
+    let (mut out, mut pending) = markup_once(src, html, step);
+    // Each level's documents are shorter than the markup they came from,
+    // so the whole costs at most MAX_SRCDOC_DEPTH times the input.
+    for _ in 0..MAX_SRCDOC_DEPTH {
+        if pending.is_empty() {
+            break;
+        }
+        let (inner, next) = markup_once(&pending, true, step);
+        out.visible.push('\n');
+        out.visible.push_str(&inner.visible);
+        if !inner.hidden.trim().is_empty() {
+            out.hidden.push('\n');
+            out.hidden.push_str(&inner.hidden);
+        }
+        out.metadata.push_str(&inner.metadata);
+        out.data_uris.extend(inner.data_uris);
+        pending = next;
+    }
+    if !pending.is_empty() {
+        out.hidden.push('\n');
+        out.hidden.push_str(&pending);
+    }
+    out
+}
+
+/// One document's markup, and the `srcdoc` documents of its frames.
+fn markup_once(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> (Markup, String) {
     let bytes = src.as_bytes();
     let mut reading = Reading {
         out: Markup {
@@ -334,6 +457,7 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         },
         open: Vec::new(),
         hiding: 0,
+        srcdoc: String::new(),
     };
     let mut doctype = false;
     let mut unknown_entities = false;
@@ -402,6 +526,9 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         let self_closing = tag.ends_with('/');
         let name = tag_name(tag);
         if !html {
+            if !closing && !tag.starts_with(['?', '!']) {
+                xml_attribute_text(tag, &mut reading);
+            }
             if closing || self_closing {
                 reading.out.visible.push('\n');
             }
@@ -418,7 +545,11 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         attribute_text(tag, &mut reading);
         if name.eq_ignore_ascii_case("script") || name.eq_ignore_ascii_case("style") {
             if !self_closing {
-                pos = end_tag(bytes, pos, name).unwrap_or(bytes.len());
+                let end = end_tag(bytes, pos, name).unwrap_or(bytes.len());
+                if name.eq_ignore_ascii_case("style") {
+                    css_content_text(src.get(pos..end).unwrap_or(""), &mut reading);
+                }
+                pos = end;
             }
             continue;
         }
@@ -438,7 +569,7 @@ fn markup(src: &str, html: bool, step: &mut dyn FnMut(u64) -> bool) -> Markup {
         reading.open.push((name_key(name), hides));
     }
     reading.out.entity_declarations |= !html && doctype && unknown_entities;
-    reading.out
+    (reading.out, reading.srcdoc)
 }
 
 /// Closes the innermost open element named `name`, and those opened inside
@@ -448,9 +579,9 @@ fn close_element(reading: &mut Reading, name: &str) {
     let reach = reading.open.len().saturating_sub(END_TAG_REACH);
     let Some(found) = reading
         .open
-        .iter()
-        .rposition(|(k, _)| *k == key)
-        .filter(|&i| i >= reach)
+        .get(reach..)
+        .and_then(|recent| recent.iter().rposition(|(k, _)| *k == key))
+        .map(|i| reach + i)
     else {
         return;
     };
@@ -512,8 +643,76 @@ const TEXT_ATTRIBUTES: &[&str] = &[
     "content",
 ];
 
-/// Adds the values of a tag's [`TEXT_ATTRIBUTES`] to the hidden text.
+/// Adds the values of a tag's [`TEXT_ATTRIBUTES`] to the hidden text, and
+/// a frame's `srcdoc` document to those read after the page.
 fn attribute_text(tag: &str, reading: &mut Reading) {
+    for_each_attribute(tag, |name, value| {
+        if name.eq_ignore_ascii_case("srcdoc") {
+            decode_entities_into(value, &mut reading.srcdoc, true);
+            reading.srcdoc.push('\n');
+        } else if name.eq_ignore_ascii_case("src") || name.eq_ignore_ascii_case("href") {
+            let mut decoded = String::new();
+            decode_entities_into(value, &mut decoded, true);
+            let trimmed = decoded.trim();
+            if starts_with_ignore_case(trimmed, "data:")
+                && let Some(comma) = trimmed.find(',')
+                && trimmed
+                    .get(..comma)
+                    .is_some_and(|head| head.to_ascii_lowercase().ends_with(";base64"))
+            {
+                let payload = trimmed.get(comma + 1..).unwrap_or("");
+                if reading.out.data_uris.len() <= MAX_DATA_URIS {
+                    reading.out.data_uris.push(payload.to_string());
+                }
+            }
+        } else if !value.trim().is_empty()
+            && TEXT_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
+        {
+            reading.hidden_break();
+            decode_entities_into(value, &mut reading.out.hidden, true);
+            reading.hidden_break();
+        }
+    });
+}
+
+/// Adds the values of an XML element's attributes (namespace declarations
+/// aside) to the metadata, one a line.
+fn xml_attribute_text(tag: &str, reading: &mut Reading) {
+    for_each_attribute(tag, |name, value| {
+        if name.starts_with("xmlns") || value.trim().is_empty() {
+            return;
+        }
+        decode_entities_into(value, &mut reading.out.metadata, false);
+        reading.out.metadata.push('\n');
+    });
+}
+
+/// The quoted strings of CSS `content` properties in a style sheet
+/// (`p::before { content: "..." }`), text a browser shows: added to the
+/// hidden text.
+fn css_content_text(css: &str, reading: &mut Reading) {
+    for (at, _) in css.match_indices("content") {
+        let rest = css.get(at + "content".len()..).unwrap_or("").trim_start();
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else {
+            continue;
+        };
+        let inner = rest.get(1..).unwrap_or("");
+        let end = inner.find(quote).unwrap_or(inner.len());
+        let text = inner.get(..end).unwrap_or("");
+        if !text.trim().is_empty() {
+            reading.hidden_break();
+            reading.out.hidden.push_str(text);
+            reading.hidden_break();
+        }
+    }
+}
+
+/// Calls `each` with the name and raw value of each attribute of a tag.
+fn for_each_attribute(tag: &str, mut each: impl FnMut(&str, &str)) {
     let mut rest = tag.get(tag_name(tag).len()..).unwrap_or("");
     loop {
         rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == '/');
@@ -547,12 +746,7 @@ fn attribute_text(tag: &str, reading: &mut Reading) {
             }
         };
         rest = next;
-        if !value.trim().is_empty() && TEXT_ATTRIBUTES.iter().any(|a| name.eq_ignore_ascii_case(a))
-        {
-            reading.hidden_break();
-            decode_entities_into(value, &mut reading.out.hidden, true);
-            reading.hidden_break();
-        }
+        each(name, value);
     }
 }
 
@@ -900,6 +1094,8 @@ struct RtfGroup {
     hidden: bool,
     /// In the document properties (`\info`).
     info: bool,
+    /// In a comment (`\annotation`).
+    comment: bool,
     /// Characters of fallback after each `\uN` (`\ucN`).
     fallback: usize,
 }
@@ -908,6 +1104,7 @@ const RTF_START: RtfGroup = RtfGroup {
     skip: false,
     hidden: false,
     info: false,
+    comment: false,
     fallback: 1,
 };
 
@@ -927,6 +1124,8 @@ fn rtf_emit(out: &mut Markup, group: RtfGroup, text: &str) {
     }
     if group.info {
         out.metadata.push_str(text);
+    } else if group.comment {
+        out.comments.push_str(text);
     } else if group.hidden {
         out.hidden.push_str(text);
     } else {
@@ -944,6 +1143,9 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
     let mut overflow = 0usize;
     // Characters still to skip after a \uN (its fallback).
     let mut unicode_skip = 0usize;
+    // Embedded objects being read: the depth of each one's group, and
+    // whether it has a rendered result. At most one per group.
+    let mut objects: Vec<(usize, bool)> = Vec::new();
     let mut i = 0;
     let mut buffer = [0u8; 4];
     while i < rtf.len() {
@@ -961,9 +1163,23 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                 i += 1;
             }
             b'}' => {
+                // A group's end ends the fallback of a \uN inside it.
+                unicode_skip = 0;
                 if overflow > 0 {
                     overflow -= 1;
                 } else if groups.len() > 1 {
+                    if objects
+                        .last()
+                        .is_some_and(|(depth, result)| *depth == groups.len() && !result)
+                    {
+                        out.objects += 1;
+                    }
+                    if objects
+                        .last()
+                        .is_some_and(|(depth, _)| *depth == groups.len())
+                    {
+                        objects.pop();
+                    }
                     groups.pop();
                     let now = groups.last().copied().unwrap_or(RTF_START);
                     if group.hidden && !now.hidden && !out.hidden.ends_with('\n') {
@@ -1077,6 +1293,53 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                             top.info = true;
                         }
                     }
+                    // \binN: N bytes of binary data, not text.
+                    b"bin" => {
+                        let n = number.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+                        i = i.saturating_add(n).min(rtf.len());
+                    }
+                    // Destinations Word shows as text, though they sit
+                    // inside ignorable ones: a text box's text, a comment,
+                    // an object's rendered result.
+                    b"shptxt" | b"footnote" => {
+                        if let Some(top) = top {
+                            top.skip = false;
+                        }
+                    }
+                    b"annotation" => {
+                        if let Some(top) = top {
+                            top.skip = false;
+                            top.comment = true;
+                        }
+                        if !out.comments.is_empty() && !out.comments.ends_with('\n') {
+                            out.comments.push('\n');
+                        }
+                    }
+                    b"result" => {
+                        if let Some(top) = top {
+                            top.skip = false;
+                        }
+                        if let Some(object) = objects.last_mut() {
+                            object.1 = true;
+                        }
+                    }
+                    b"pict" => {
+                        out.pictures += 1;
+                        if let Some(top) = top {
+                            top.skip = true;
+                        }
+                    }
+                    b"object" => {
+                        if let Some(top) = top {
+                            top.skip = true;
+                        }
+                        if objects
+                            .last()
+                            .is_none_or(|(depth, _)| *depth != groups.len())
+                        {
+                            objects.push((groups.len(), false));
+                        }
+                    }
                     // Properties end a line of the metadata.
                     b"title" | b"subject" | b"author" | b"manager" | b"company" | b"operator"
                     | b"category" | b"keywords" | b"comment" | b"doccomm" | b"hlinkbase"
@@ -1089,8 +1352,6 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
                     b"fonttbl"
                     | b"colortbl"
                     | b"stylesheet"
-                    | b"pict"
-                    | b"object"
                     | b"listtable"
                     | b"listoverridetable"
                     | b"rsidtbl"
@@ -1121,6 +1382,7 @@ pub(crate) fn rtf_parts(rtf: &[u8], step: &mut dyn FnMut(u64) -> bool) -> Markup
             }
         }
     }
+    out.objects += objects.iter().filter(|(_, result)| !result).count();
     out
 }
 

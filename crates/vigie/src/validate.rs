@@ -342,8 +342,9 @@ fn phone(value: &str) -> bool {
     digits.len() == 10 && digits[0] == 0 && digits[1] != 0 && !all_same(&digits[1..])
 }
 
-/// Decodes unpadded base64url (RFC 4648 §5); `None` on a bad character.
-pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
+/// Decodes base64 in either alphabet (RFC 4648 §4 and §5: JWT parts, `data:`
+/// URIs), padding and white space skipped; `None` on another character.
+pub fn base64_decode(text: &str) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(text.len() * 3 / 4);
     let mut buffer = 0u32;
     let mut bits = 0;
@@ -354,7 +355,7 @@ pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
             b'0'..=b'9' => b - b'0' + 52,
             b'-' | b'+' => 62,
             b'_' | b'/' => 63,
-            b'=' => break,
+            b'=' | b' ' | b'\t' | b'\r' | b'\n' => continue,
             _ => return None,
         };
         buffer = (buffer << 6) | u32::from(value);
@@ -377,7 +378,7 @@ fn jwt(value: &str) -> bool {
     if signature.is_empty() || header.len() > 4096 {
         return false;
     }
-    let Some(decoded) = base64url_decode(header) else {
+    let Some(decoded) = base64_decode(header) else {
         return false;
     };
     matches!(

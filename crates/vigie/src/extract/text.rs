@@ -100,7 +100,7 @@ fn push_markup(ex: &mut Extractor, markup: Markup, path: &[String]) {
             ex.problem(ProblemCode::Limit, located(&entry_path, &exceeded.0));
             return;
         }
-        match base64_decode(encoded) {
+        match crate::validate::base64_decode(encoded) {
             // The path's length stands for the nesting depth: each level
             // of dispatch adds one name to it.
             Some(bytes) => ex.dispatch(&bytes, &entry_path, path.len() as u32 + 1),
@@ -110,32 +110,6 @@ fn push_markup(ex: &mut Extractor, markup: Markup, path: &[String]) {
             ),
         }
     }
-}
-
-/// Decodes base64 (standard or URL alphabet, white space and padding
-/// ignored); `None` for another byte.
-fn base64_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for b in text.bytes() {
-        let v = match b {
-            b'A'..=b'Z' => b - b'A',
-            b'a'..=b'z' => b - b'a' + 26,
-            b'0'..=b'9' => b - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' | b' ' | b'\t' | b'\r' | b'\n' => continue,
-            _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((acc >> bits) & 0xFF) as u8);
-        }
-    }
-    Some(out)
 }
 
 /// What a document type declaration is reported with.

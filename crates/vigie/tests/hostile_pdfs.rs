@@ -659,3 +659,26 @@ fn xmp_metadata_that_cannot_be_read_is_said_not_dropped() {
     assert_eq!(codes(&report), [ProblemCode::Unsupported], "{report:?}");
     assert_eq!(report.verdict, Verdict::Block);
 }
+
+#[test]
+fn a_page_with_more_annotations_than_the_limit_says_so() {
+    let bytes = page_with(
+        &format!(
+            "/Contents 4 0 R /Annots [{}]",
+            "<< /Contents (note) >> ".repeat(10_001)
+        ),
+        stream("", b"BT /F1 12 Tf 72 600 Td (Compte rendu) Tj ET"),
+        &[],
+    );
+    let report = scan(&bytes);
+    let limit = report
+        .problems
+        .iter()
+        .find(|p| p.code == ProblemCode::Limit);
+    assert!(
+        limit.is_some_and(|p| p.message.contains("annotations")),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.verdict, Verdict::Block);
+}

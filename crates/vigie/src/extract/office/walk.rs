@@ -329,9 +329,12 @@ pub(super) fn walk(
 ) -> Result<Walked, String> {
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
-    // Parts entered through switching elements (with their depth),
-    // innermost last.
-    let mut parts: Vec<(usize, Part)> = Vec::new();
+    // Parts entered through switching elements (with their depth, and
+    // whether their text carries print codes), innermost last.
+    let mut parts: Vec<(usize, Part, bool)> = Vec::new();
+    // Depths of the open DrawingML shapes (`p:sp`): a slide's footer
+    // placeholder switches its shape to the footer.
+    let mut shapes: Vec<usize> = Vec::new();
     let mut depth = 0usize;
     let mut silent_depth = 0usize;
     // How many cell values holding text (a formula's string result, an
@@ -349,7 +352,8 @@ pub(super) fn walk(
     // Text of a print header or footer, held until its element ends so that
     // its codes can be stripped whole ("&" arrives as an entity of its own).
     let mut pending = String::new();
-    let current = |parts: &Vec<(usize, Part)>| parts.last().map(|(_, p)| *p).or(rules.base);
+    let current =
+        |parts: &Vec<(usize, Part, bool)>| parts.last().map(|(_, p, _)| *p).or(rules.base);
     loop {
         if !step(1) {
             break;
@@ -366,6 +370,7 @@ pub(super) fn walk(
                 let name: &str = name.as_ref();
                 let part = current(&parts);
                 let mut reference: Option<u32> = None;
+                let mut placeholder: Option<Part> = None;
                 let mut span = 1u32;
                 if name == "c" {
                     cell = Some(Cell {
@@ -396,6 +401,14 @@ pub(super) fn walk(
                         ("table-cell" | "covered-table-cell", "number-columns-repeated") => {
                             span = attribute.value.trim().parse().unwrap_or(1);
                         }
+                        // PowerPoint's header and footer placeholders.
+                        ("ph", "type") => {
+                            placeholder = match &*attribute.value {
+                                "ftr" => Some(Part::Footer),
+                                "hdr" => Some(Part::Header),
+                                _ => None,
+                            };
+                        }
                         ("gridSpan", "val") => {
                             if let Ok(n) = attribute.value.trim().parse() {
                                 tables.set_span(n);
@@ -422,6 +435,12 @@ pub(super) fn walk(
                             }
                         }
                     }
+                }
+                if let (Some(placeholder), Some(&shape)) = (placeholder, shapes.last())
+                    && part.is_some()
+                    && parts.last().is_none_or(|(d, _, _)| *d < shape)
+                {
+                    parts.push((shape, placeholder, false));
                 }
                 if part.is_some() {
                     if rules.tables.table.contains(&name) {
@@ -457,7 +476,10 @@ pub(super) fn walk(
                 }
                 depth += 1;
                 if let Some((_, part)) = rules.switches.iter().find(|(n, _)| *n == name) {
-                    parts.push((depth, *part));
+                    parts.push((depth, *part, rules.print_codes));
+                }
+                if name == "sp" && shapes.len() < 64 {
+                    shapes.push(depth);
                 }
                 match name {
                     "AlternateContent" if alternates.len() < ALTERNATES => {
@@ -543,8 +565,8 @@ pub(super) fn walk(
                     sink.emit(part, "\t");
                     tables.text(" ");
                 }
-                if parts.last().is_some_and(|(d, _)| *d == depth) {
-                    if rules.print_codes {
+                if parts.last().is_some_and(|(d, _, _)| *d == depth) {
+                    if parts.last().is_some_and(|(_, _, codes)| *codes) {
                         sink.emit(part, &without_header_codes(&pending));
                         sink.emit(part, "\n");
                         pending.clear();
@@ -564,6 +586,9 @@ pub(super) fn walk(
                     } else if !alternate.is_some_and(|a| a.choices.contains(&squashed)) {
                         sink.flush(frame.pieces);
                     }
+                }
+                if shapes.last() == Some(&depth) {
+                    shapes.pop();
                 }
                 if alternates.last().is_some_and(|a| a.depth == depth) {
                     alternates.pop();
@@ -597,7 +622,7 @@ pub(super) fn walk(
             }
             if silent_depth == 0 {
                 let part = current(&parts);
-                if rules.print_codes && !parts.is_empty() {
+                if parts.last().is_some_and(|(_, _, codes)| *codes) {
                     pending.push_str(&text);
                 } else {
                     sink.emit(part, &text);
@@ -874,6 +899,20 @@ mod tests {
                 Part::Metadata,
                 "2026-06-15T09:30:00Z\nDIFFUSION RESTREINTE\n3\n\n".to_string()
             )]
+        );
+    }
+
+    #[test]
+    fn slide_footer_placeholders_are_footers() {
+        let xml = br#"<p:sld><p:cSld><p:spTree><p:sp><p:nvSpPr><p:cNvPr id="2" name="Titre"/><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>Budget</a:t></a:r></a:p></p:txBody></p:sp><p:sp><p:nvSpPr><p:cNvPr id="4" name="Pied"/><p:nvPr><p:ph type="ftr" sz="quarter" idx="11"/></p:nvPr></p:nvSpPr><p:txBody><a:p><a:r><a:t>R&amp;D diffusion restreinte</a:t></a:r></a:p></p:txBody></p:sp><p:sp><p:txBody><a:p><a:r><a:t>Suite</a:t></a:r></a:p></p:txBody></p:sp></p:spTree></p:cSld></p:sld>"#;
+        let text = pieces(xml, &XmlRules::ooxml(Part::Body));
+        assert_eq!(
+            text,
+            [
+                (Part::Body, "Budget\n".to_string()),
+                (Part::Footer, "R&D diffusion restreinte\n".to_string()),
+                (Part::Body, "Suite\n".to_string())
+            ]
         );
     }
 }

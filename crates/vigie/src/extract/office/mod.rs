@@ -12,6 +12,9 @@
 //! - a PowerPoint slide master or layout (and a handout master), and an
 //!   OpenDocument master page, are [`Part::Header`]: what is placed there
 //!   is on every slide, where a banner stands; notes masters are notes;
+//!   a slide's footer and header placeholders (`p:ph type="ftr"`, `hdr`)
+//!   and a presentation's `presentation:footer-decl` are footers and
+//!   headers;
 //! - Excel's legacy and threaded comments are comments; drawings, text
 //!   boxes and charts are body text;
 //! - Word's glossary (building blocks: cover pages, watermarks, quick

@@ -915,4 +915,17 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn presentation_header_and_footer_texts() {
+        let xml = br#"<office:presentation><presentation:footer-decl presentation:name="ftr1">Diffusion restreinte</presentation:footer-decl><draw:page presentation:use-footer-name="ftr1"><draw:frame><draw:text-box><text:p>Budget</text:p></draw:text-box></draw:frame></draw:page></office:presentation>"#;
+        let text = pieces(xml, &XmlRules::odf(Some(Part::Body)));
+        assert_eq!(
+            text,
+            [
+                (Part::Footer, "Diffusion restreinte\n".to_string()),
+                (Part::Body, "Budget\n".to_string())
+            ]
+        );
+    }
 }

@@ -23,6 +23,7 @@
 //!   an unaccepted deletion of a banner leaves the banner in the file.
 
 mod custom;
+mod rules;
 mod sheet;
 mod tables;
 mod walk;
@@ -37,7 +38,8 @@ use super::zip::{entry_name, read_entry};
 use super::{Extractor, child, located};
 use crate::report::{Part, ProblemCode};
 use custom::custom_properties;
-use walk::{Walked, XmlRules, walk};
+use rules::XmlRules;
+use walk::{Walked, walk};
 
 /// The two families of zipped office documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 //! the media and embedded files handed back to the dispatcher.
 //!
 //! This module knows the parts of a package and which [`Part`] each one's
-//! text belongs to; one XML walker ([`walk`]) reads them all, a table
+//! text belongs to; one XML walker (`walk.rs`) reads them all, a table
 //! reader ([`tables`]) gives back the credentials kept in table cells,
 //! [`sheet`] knows spreadsheet cells, [`custom`] the custom properties.
 //!

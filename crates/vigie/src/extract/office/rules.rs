@@ -1,5 +1,5 @@
 //! Which XML elements mean what, per family: [`XmlRules`], read by the
-//! walker ([`super::walk`]).
+//! walker (`walk.rs`).
 
 use crate::report::Part;
 

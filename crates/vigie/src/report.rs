@@ -263,6 +263,12 @@ pub fn excerpt(how: Mask, keep: usize, original: &str) -> String {
         }
         Mask::FirstLine => {
             let first = original.lines().next().unwrap_or_default();
+            // A key whose lines were joined with spaces goes on after its
+            // armour on the same line: show the armour only.
+            let first = match first.get(5..).and_then(|rest| rest.find("-----")) {
+                Some(i) if first.starts_with("-----") => &first[..5 + i + 5],
+                _ => first,
+            };
             format!("{} ****…", one_line(first))
         }
         Mask::All => "********".to_string(),
@@ -330,6 +336,26 @@ mod tests {
     fn verdicts_order_from_allow_to_block() {
         assert!(Verdict::Allow < Verdict::Warn && Verdict::Warn < Verdict::Block);
         assert!(Confidence::Low < Confidence::Medium && Confidence::Medium < Confidence::High);
+    }
+
+    #[test]
+    fn a_key_on_one_line_shows_its_armour_only() {
+        assert_eq!(
+            excerpt(
+                Mask::FirstLine,
+                0,
+                "-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEAx7Kp9sL2 -----END RSA PRIVATE KEY-----"
+            ),
+            "-----BEGIN RSA PRIVATE KEY----- ****…"
+        );
+        assert_eq!(
+            excerpt(
+                Mask::FirstLine,
+                0,
+                "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none"
+            ),
+            "PuTTY-User-Key-File-3: ssh-ed25519 ****…"
+        );
     }
 
     #[test]

@@ -609,7 +609,13 @@ fn url_credentials(value: &str) -> bool {
         || (password.len() <= 5 && password.bytes().all(|b| b.is_ascii_digit()))
         // Variables and templates: `${DB_PASSWORD}`, `$PGPASS`, `{{pw}}`,
         // `<password>`, `%s`, `[password]`.
-        || matches!(first, '$' | '{' | '<' | '%' | '[' | '(')
+        || matches!(first, '$' | '{' | '<' | '[' | '(')
+        // `%s` is a template; `%40dmin` is an escaped character.
+        || (first == '%'
+            && !password
+                .as_bytes()
+                .get(1..3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)))
         || password.chars().all(|c| c == first)
         || !password.chars().any(char::is_alphanumeric)
         || URL_PLACEHOLDERS.contains(&lower.as_str())
@@ -1000,6 +1006,10 @@ mod tests {
             "postgres://app:Zq8-Nw2vKd@db.example.fr"
         ));
         assert!(valid(Validator::UrlCredentials, "redis://:hT4pX9qL@cache"));
+        assert!(valid(
+            Validator::UrlCredentials,
+            "ftp://ops:%40dm1n-42@files"
+        ));
         for url in [
             "postgres://user:pass@db",
             "postgres://user:password@db",
@@ -1009,6 +1019,7 @@ mod tests {
             "http://host:8080@evil.example",
             "ftp://bob:xxxxxxxx@files",
             "https://user:@host",
+            "postgres://app:%s@db",
         ] {
             assert!(!valid(Validator::UrlCredentials, url), "{url}");
         }

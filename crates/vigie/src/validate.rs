@@ -393,7 +393,13 @@ fn phone(value: &str) -> bool {
     if value.starts_with('+') {
         return (8..=15).contains(&national_digits.len());
     }
-    digits.len() == 10 && digits[0] == 0 && digits[1] != 0 && !all_same(&digits[1..])
+    // "01 02 03 04 05": pairs counting up, what examples write.
+    let pairs: Vec<u8> = digits
+        .chunks(2)
+        .map(|p| p[0] * 10 + p.get(1).copied().unwrap_or(0))
+        .collect();
+    let counting = pairs.windows(2).all(|w| w[1] == w[0] + 1);
+    digits.len() == 10 && digits[0] == 0 && digits[1] != 0 && !all_same(&digits[1..]) && !counting
 }
 
 /// Decodes base64 in either alphabet (RFC 4648 §4 and §5: JWT parts, `data:`
@@ -600,17 +606,56 @@ const URL_PLACEHOLDERS: &[&str] = &[
     "token",
 ];
 
+/// Host names that documentation writes: the names reserved for it
+/// (RFC 2606: `example.com`, `*.example`, `*.test`, `*.invalid`) and words
+/// that stand for a host.
+fn documentation_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.iter().any(|l| matches!(*l, "example" | "exemple"))
+        || matches!(labels.last(), Some(&("test" | "invalid")))
+        || matches!(
+            host.as_str(),
+            "host"
+                | "hostname"
+                | "myhost"
+                | "yourhost"
+                | "proxyhost"
+                | "server"
+                | "domain"
+                | "serveur"
+        )
+}
+
+/// Passwords that examples write: `foo:bar`, `abc:xyz`, `guest:guest`,
+/// `proxyuser:proxypass`.
+fn example_password(user: &str, password: &str, lower: &str) -> bool {
+    password.chars().count() <= 3
+        || password.eq_ignore_ascii_case(user)
+        || matches!(
+            lower,
+            "foo" | "bar" | "baz" | "qux" | "test" | "demo" | "example" | "exemple"
+        )
+        || (lower.bytes().all(|b| b.is_ascii_alphabetic())
+            && ["pass", "pwd", "secret", "mdp", "motdepasse"]
+                .iter()
+                .any(|word| lower.contains(word)))
+}
+
 fn url_credentials(value: &str) -> bool {
     let Some((_, rest)) = value.split_once("://") else {
         return false;
     };
-    let Some((userinfo, _host)) = rest.rsplit_once('@') else {
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
         return false;
     };
-    let Some((_user, password)) = userinfo.split_once(':') else {
+    let Some((user, password)) = userinfo.split_once(':') else {
         return false;
     };
     let lower = password.to_ascii_lowercase();
+    if documentation_host(host) || example_password(user, password, &lower) {
+        return false;
+    }
     let first = password.chars().next().unwrap_or('*');
     !(password.is_empty()
         // A port: `http://host:8080@…` is a host and a port, not a password.
@@ -894,6 +939,7 @@ mod tests {
         assert!(!valid(Validator::Phone, "+33 6 12 34 56"));
         assert!(!valid(Validator::Phone, "00 00 00 00 00"));
         assert!(!valid(Validator::Phone, "0123456789"));
+        assert!(!valid(Validator::Phone, "01 02 03 04 05"));
     }
 
     #[test]
@@ -1012,7 +1058,7 @@ mod tests {
     fn url_passwords() {
         assert!(valid(
             Validator::UrlCredentials,
-            "postgres://app:Zq8-Nw2vKd@db.example.fr"
+            "postgres://app:Zq8-Nw2vKd@db.prod.acme.fr"
         ));
         assert!(valid(Validator::UrlCredentials, "redis://:hT4pX9qL@cache"));
         assert!(valid(
@@ -1029,6 +1075,11 @@ mod tests {
             "ftp://bob:xxxxxxxx@files",
             "https://user:@host",
             "postgres://app:%s@db",
+            "https://abc:xyz@example.com",
+            "http://proxyuser:proxypass@proxyhost",
+            "http://foo:bar@myhost",
+            "amqp://guest:guest@localhost",
+            "postgres://app:Zq8-Nw2vKd@db.example.com",
         ] {
             assert!(!valid(Validator::UrlCredentials, url), "{url}");
         }

@@ -399,7 +399,8 @@ fn phone(value: &str) -> bool {
         .map(|p| p[0] * 10 + p.get(1).copied().unwrap_or(0))
         .collect();
     let counting = pairs.windows(2).all(|w| w[1] == w[0] + 1);
-    digits.len() == 10 && digits[0] == 0 && digits[1] != 0 && !all_same(&digits[1..]) && !counting
+    // "01 00 00 00 00": a prefix and zeros.
+    digits.len() == 10 && digits[0] == 0 && digits[1] != 0 && !all_same(&digits[2..]) && !counting
 }
 
 /// Decodes base64 in either alphabet (RFC 4648 §4 and §5: JWT parts, `data:`
@@ -627,11 +628,15 @@ fn documentation_host(host: &str) -> bool {
         )
 }
 
-/// Passwords that examples write: `foo:bar`, `abc:xyz`, `guest:guest`,
-/// `proxyuser:proxypass`.
+/// Credentials that examples write: `foo:bar`, `abc:xyz`, `guest:guest`,
+/// `proxyuser:proxypass`, a user named `user`.
 fn example_password(user: &str, password: &str, lower: &str) -> bool {
     password.chars().count() <= 3
         || password.eq_ignore_ascii_case(user)
+        || matches!(
+            user.to_ascii_lowercase().as_str(),
+            "user" | "username" | "utilisateur" | "login" | "someone" | "youruser" | "your_user"
+        )
         || matches!(
             lower,
             "foo" | "bar" | "baz" | "qux" | "test" | "demo" | "example" | "exemple"
@@ -940,6 +945,7 @@ mod tests {
         assert!(!valid(Validator::Phone, "00 00 00 00 00"));
         assert!(!valid(Validator::Phone, "0123456789"));
         assert!(!valid(Validator::Phone, "01 02 03 04 05"));
+        assert!(!valid(Validator::Phone, "01 00000000"));
     }
 
     #[test]
@@ -1080,6 +1086,7 @@ mod tests {
             "http://foo:bar@myhost",
             "amqp://guest:guest@localhost",
             "postgres://app:Zq8-Nw2vKd@db.example.com",
+            "https://user:he%2F%2Fo@pypi.company.com",
         ] {
             assert!(!valid(Validator::UrlCredentials, url), "{url}");
         }

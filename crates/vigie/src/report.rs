@@ -263,9 +263,19 @@ pub fn excerpt(how: Mask, keep: usize, original: &str) -> String {
         }
         Mask::FirstLine => {
             let first = original.lines().next().unwrap_or_default();
+            // A key whose lines were joined with spaces goes on after its
+            // armour on the same line: show the armour only.
+            let first = match first.get(5..).and_then(|rest| rest.find("-----")) {
+                Some(i) if first.starts_with("-----") => &first[..5 + i + 5],
+                _ => first,
+            };
             format!("{} ****…", one_line(first))
         }
         Mask::All => "********".to_string(),
+        Mask::UrlCredentials => match url_without_password(original) {
+            Some((before, host)) => format!("{}:****@{}", one_line(before), one_line(host)),
+            None => "********".to_string(),
+        },
     };
     if shown.chars().count() > MAX_EXCERPT_CHARS {
         let mut cut: String = shown.chars().take(MAX_EXCERPT_CHARS - 1).collect();
@@ -274,6 +284,14 @@ pub fn excerpt(how: Mask, keep: usize, original: &str) -> String {
     } else {
         shown
     }
+}
+
+/// Splits `scheme://user:password@host` into `scheme://user` and `host`.
+fn url_without_password(url: &str) -> Option<(&str, &str)> {
+    let scheme_end = url.find("://")? + 3;
+    let at = url.rfind('@')?;
+    let colon = scheme_end + url.get(scheme_end..at)?.find(':')?;
+    Some((&url[..colon], &url[at + 1..]))
 }
 
 /// Masks a sensitive value: letters and digits become `*` except a few at
@@ -318,6 +336,43 @@ mod tests {
     fn verdicts_order_from_allow_to_block() {
         assert!(Verdict::Allow < Verdict::Warn && Verdict::Warn < Verdict::Block);
         assert!(Confidence::Low < Confidence::Medium && Confidence::Medium < Confidence::High);
+    }
+
+    #[test]
+    fn a_key_on_one_line_shows_its_armour_only() {
+        assert_eq!(
+            excerpt(
+                Mask::FirstLine,
+                0,
+                "-----BEGIN RSA PRIVATE KEY----- MIIEowIBAAKCAQEAx7Kp9sL2 -----END RSA PRIVATE KEY-----"
+            ),
+            "-----BEGIN RSA PRIVATE KEY----- ****…"
+        );
+        assert_eq!(
+            excerpt(
+                Mask::FirstLine,
+                0,
+                "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none"
+            ),
+            "PuTTY-User-Key-File-3: ssh-ed25519 ****…"
+        );
+    }
+
+    #[test]
+    fn url_credentials_show_user_and_host_only() {
+        assert_eq!(
+            excerpt(
+                Mask::UrlCredentials,
+                0,
+                "postgres://app:S3cr3t@db.example.fr"
+            ),
+            "postgres://app:****@db.example.fr"
+        );
+        assert_eq!(
+            excerpt(Mask::UrlCredentials, 0, "redis://:p@ss:w0rd@cache"),
+            "redis://:****@cache"
+        );
+        assert_eq!(excerpt(Mask::UrlCredentials, 0, "no url here"), "********");
     }
 
     #[test]

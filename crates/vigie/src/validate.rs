@@ -37,6 +37,25 @@ pub enum Validator {
     PrivateKey,
     /// French identity card number: 12 digits, or 9 capitals and digits.
     Cni,
+    /// A token of a known shape (prefix and random part): not a placeholder
+    /// (`ghp_xxxx…`, a run of one character, `abcdefgh…`, "EXAMPLE").
+    Token,
+    /// A secret encoded in base64 (a storage key, a macaroon): not a
+    /// placeholder, and not a key that vendors publish for their emulators.
+    EncodedSecret,
+    /// A Matrix access or refresh token (Synapse `syt_`, MAS `mct_`): its
+    /// CRC-32 checks.
+    MatrixToken,
+    /// A PuTTY key file with its private lines.
+    PuttyKey,
+    /// `scheme://user:password@host`: the password is not a placeholder
+    /// (`pass`, `<password>`, `${DB_PASSWORD}`, `****`) nor a port.
+    UrlCredentials,
+    /// A one-time code of 6 to 8 digits: not a run, a sequence or a date.
+    OneTimeCode,
+    /// An e-mail address that is not the user part of a URL
+    /// (`https://user@host`, `postgres://user:password@host`).
+    Email,
 }
 
 /// A value that passed its validator.
@@ -73,10 +92,10 @@ impl Validator {
             }
             Validator::Siret => siret(value).then(|| whole("SIRET checksum valid"))?,
             Validator::Phone => phone(value).then(|| whole("telephone number structure"))?,
-            Validator::Jwt => jwt(value).then(|| whole("JWT header decodes to JSON with alg"))?,
-            Validator::AwsKey => {
-                (!value.ends_with("EXAMPLE")).then(|| whole("AWS access key id shape"))?
-            }
+            Validator::Jwt => (jwt(value) && !placeholder(value, false))
+                .then(|| whole("JWT header decodes to JSON with alg"))?,
+            Validator::AwsKey => (!value.ends_with("EXAMPLE") && !placeholder(value, true))
+                .then(|| whole("AWS access key id shape"))?,
             Validator::Password | Validator::StrongPassword => {
                 // Punctuation that ends the sentence is not the password's.
                 let value = value.trim_end_matches([',', ';', '.', ')']);
@@ -91,6 +110,24 @@ impl Validator {
             }
             Validator::PrivateKey => private_key(value).then(|| whole("private key block"))?,
             Validator::Cni => cni(value).then(|| whole("identity card number shape"))?,
+            Validator::Token => {
+                (!placeholder(value, true)).then(|| whole("token prefix and shape"))?
+            }
+            Validator::EncodedSecret => {
+                encoded_secret(value).then(|| whole("encoded secret prefix and shape"))?
+            }
+            Validator::MatrixToken => {
+                matrix_token(value).then(|| whole("Matrix token shape and CRC-32 valid"))?
+            }
+            Validator::PuttyKey => {
+                putty_key(value).then(|| whole("PuTTY key file with private lines"))?
+            }
+            Validator::UrlCredentials => url_credentials(value)
+                .then(|| whole("password written in a URL or connection string"))?,
+            Validator::OneTimeCode => {
+                one_time_code(value).then(|| whole("one-time code after a verification word"))?
+            }
+            Validator::Email => (!value.contains("://")).then(|| whole("e-mail address shape"))?,
         }
     }
 }
@@ -150,8 +187,8 @@ fn iban_length(country: &str) -> Option<usize> {
 }
 
 fn iban(value: &str) -> Option<Valid> {
-    let country = value.get(..2)?;
-    let length = iban_length(country)?;
+    let country = value.get(..2)?.to_ascii_uppercase();
+    let length = iban_length(&country)?;
     // Take the first `length` letters and digits, across spaces.
     let mut chars = Vec::with_capacity(length);
     let mut end = 0;
@@ -169,9 +206,22 @@ fn iban(value: &str) -> Option<Valid> {
     if chars.len() != length || !chars[2..4].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    if chars.iter().any(u8::is_ascii_lowercase) {
+    // Capitals as printed, or all in lower case as people type them
+    // ("fr76 3000 …"), or a capital that opens a sentence; never a mix.
+    let lower = chars.iter().filter(|c| c.is_ascii_lowercase()).count();
+    let upper = chars.iter().filter(|c| c.is_ascii_uppercase()).count();
+    if lower > 0 && upper > 0 && !(upper == 1 && chars[0].is_ascii_uppercase()) {
         return None;
     }
+    // A lower-case IBAN typed in groups keeps the groups of four.
+    if lower > 0 && value[..end].contains(' ') {
+        let groups: Vec<&str> = value[..end].split(' ').collect();
+        let (last, full) = groups.split_last().expect("split yields one group");
+        if full.iter().any(|g| g.len() != 4) || last.is_empty() || last.len() > 4 {
+            return None;
+        }
+    }
+    let chars: Vec<u8> = chars.iter().map(u8::to_ascii_uppercase).collect();
     // ISO 7064 mod 97-10: the first four characters move to the end, letters
     // become 10…35, and the number must leave 1 modulo 97.
     let mut remainder: u32 = 0;
@@ -327,6 +377,10 @@ fn siret(value: &str) -> bool {
 
 fn phone(value: &str) -> bool {
     let digits = digits_of(value);
+    // "0123456789" is the digits in order, not a number to call.
+    if digits.windows(2).all(|w| w[1] == w[0] + 1) {
+        return false;
+    }
     let national = value.replace("(0)", "");
     let national_digits = digits_of(&national);
     if let Some(rest) = value
@@ -339,7 +393,14 @@ fn phone(value: &str) -> bool {
     if value.starts_with('+') {
         return (8..=15).contains(&national_digits.len());
     }
-    digits.len() == 10 && digits[0] == 0 && digits[1] != 0 && !all_same(&digits[1..])
+    // "01 02 03 04 05": pairs counting up, what examples write.
+    let pairs: Vec<u8> = digits
+        .chunks(2)
+        .map(|p| p[0] * 10 + p.get(1).copied().unwrap_or(0))
+        .collect();
+    let counting = pairs.windows(2).all(|w| w[1] == w[0] + 1);
+    // "01 00 00 00 00": a prefix and zeros.
+    digits.len() == 10 && digits[0] == 0 && digits[1] != 0 && !all_same(&digits[2..]) && !counting
 }
 
 /// Decodes base64 in either alphabet (RFC 4648 §4 and §5: JWT parts, `data:`
@@ -385,6 +446,271 @@ fn jwt(value: &str) -> bool {
         serde_json::from_slice::<serde_json::Value>(&decoded),
         Ok(serde_json::Value::Object(map)) if map.get("alg").is_some_and(|alg| alg.is_string())
     )
+}
+
+// Token shapes ---------------------------------------------------------------
+
+/// Words that documentation writes inside a token-shaped placeholder.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "sample",
+    "dummy",
+    "placeholder",
+    "redacted",
+    "changeme",
+    "yourtoken",
+    "your_token",
+    "yourkey",
+    "your_key",
+    "your_api",
+    "insert",
+    "replace",
+];
+
+/// Whether a token-shaped value is a placeholder: a run of `x` or `*`
+/// (`ghp_xxxx…`, `AKIAXXXX…`), an ellipsis, a run of one character or an
+/// ascending sequence (`abcdefgh`, `12345678`), or a word documentation
+/// uses ("EXAMPLE"). `random` says the value is drawn from a uniform
+/// alphabet: a run of six identical characters is then no accident, while
+/// base64 of binary data holds long runs of `A` (zero bytes).
+pub fn placeholder(value: &str, random: bool) -> bool {
+    let bytes = value.as_bytes();
+    if value.contains("...") || value.contains('…') {
+        return true;
+    }
+    let mut x_run = 0;
+    let mut star_run = 0;
+    let mut same_run = 1;
+    let mut ascending_run = 1;
+    for (i, &b) in bytes.iter().enumerate() {
+        x_run = if matches!(b, b'x' | b'X') {
+            x_run + 1
+        } else {
+            0
+        };
+        star_run = if matches!(b, b'*' | b'#') {
+            star_run + 1
+        } else {
+            0
+        };
+        if i > 0 {
+            let previous = bytes[i - 1];
+            same_run = if b == previous { same_run + 1 } else { 1 };
+            ascending_run = if b.is_ascii_alphanumeric() && b == previous.wrapping_add(1) {
+                ascending_run + 1
+            } else {
+                1
+            };
+        }
+        // Four x in a row in 36 random characters happen once in some 30,000
+        // tokens; in a key body of 1,600 base64 characters, once in some 600
+        // keys: there, eight.
+        let x_limit = if random { 4 } else { 8 };
+        if x_run >= x_limit || star_run >= 3 || ascending_run >= 8 || (random && same_run >= 6) {
+            return true;
+        }
+    }
+    PLACEHOLDER_WORDS.iter().any(|word| {
+        bytes
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word.as_bytes()))
+    })
+}
+
+/// Keys that vendors publish for their local emulators, so that examples
+/// work everywhere (Azurite, the Azure storage emulator, documents this
+/// one): no secret at all.
+const PUBLISHED_KEYS: &[&str] =
+    &["Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="];
+
+fn encoded_secret(value: &str) -> bool {
+    !placeholder(value, false) && !PUBLISHED_KEYS.iter().any(|key| value.ends_with(key))
+}
+
+/// CRC-32 (ISO-HDLC, zlib's) of `bytes`.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = flate2::Crc::new();
+    crc.update(bytes);
+    crc.sum()
+}
+
+const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+/// `n` in base 62, six digits, most significant first (Synapse's
+/// `base62_encode(crc, minwidth=6)`); `reversed` writes the least
+/// significant first, as the authentication service does, padded on the
+/// left all the same.
+fn base62_crc(mut n: u32, reversed: bool) -> [u8; 6] {
+    let mut digits = Vec::with_capacity(6);
+    while n > 0 {
+        digits.push(BASE62[(n % 62) as usize]);
+        n /= 62;
+    }
+    if !reversed {
+        digits.reverse();
+    }
+    let mut out = [b'0'; 6];
+    // A CRC-32 needs at most six base-62 digits (62^6 > 2^32).
+    let pad = 6 - digits.len();
+    out[pad..].copy_from_slice(&digits);
+    out
+}
+
+fn matrix_token(value: &str) -> bool {
+    let Some((base, crc)) = value.rsplit_once('_') else {
+        return false;
+    };
+    if crc.len() != 6 || placeholder(base, true) {
+        return false;
+    }
+    // Synapse (`syt_`, `syr_`) and the authentication service (`mct_`,
+    // `mcr_`) write the CRC of everything before the last `_` in their own
+    // digit order.
+    let synapse = value.starts_with("syt_") || value.starts_with("syr_");
+    base62_crc(crc32(base.as_bytes()), !synapse) == crc.as_bytes()
+}
+
+fn putty_key(value: &str) -> bool {
+    let Some((_, private)) = value.rsplit_once("Private-Lines:") else {
+        return false;
+    };
+    let body = private
+        .trim_start_matches(|c: char| c.is_ascii_digit() || c.is_whitespace())
+        .trim_end();
+    body.len() >= 16 && !placeholder(value, false)
+}
+
+/// Passwords that documentation writes in a URL.
+const URL_PLACEHOLDERS: &[&str] = &[
+    "pass",
+    "password",
+    "passwd",
+    "pwd",
+    "pw",
+    "mdp",
+    "motdepasse",
+    "mot_de_passe",
+    "secret",
+    "changeme",
+    "mysecretpassword",
+    "yourpassword",
+    "your_password",
+    "your-password",
+    "mypassword",
+    "my_password",
+    "db_password",
+    "dbpassword",
+    "placeholder",
+    "redacted",
+    "hidden",
+    "masked",
+    "token",
+];
+
+/// Host names that documentation writes: the names reserved for it
+/// (RFC 2606: `example.com`, `*.example`, `*.test`, `*.invalid`) and words
+/// that stand for a host.
+fn documentation_host(host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    let labels: Vec<&str> = host.split('.').collect();
+    labels.iter().any(|l| matches!(*l, "example" | "exemple"))
+        || matches!(labels.last(), Some(&("test" | "invalid")))
+        || matches!(
+            host.as_str(),
+            "host"
+                | "hostname"
+                | "myhost"
+                | "yourhost"
+                | "proxyhost"
+                | "server"
+                | "domain"
+                | "serveur"
+        )
+}
+
+/// Credentials that examples write: `foo:bar`, `abc:xyz`, `guest:guest`,
+/// `proxyuser:proxypass`, a user named `user`.
+fn example_password(user: &str, password: &str, lower: &str) -> bool {
+    password.chars().count() <= 3
+        || password.eq_ignore_ascii_case(user)
+        || matches!(
+            user.to_ascii_lowercase().as_str(),
+            "user" | "username" | "utilisateur" | "login" | "someone" | "youruser" | "your_user"
+        )
+        || matches!(
+            lower,
+            "foo" | "bar" | "baz" | "qux" | "test" | "demo" | "example" | "exemple"
+        )
+        || (lower.bytes().all(|b| b.is_ascii_alphabetic())
+            && ["pass", "pwd", "secret", "mdp", "motdepasse"]
+                .iter()
+                .any(|word| lower.contains(word)))
+}
+
+fn url_credentials(value: &str) -> bool {
+    let Some((_, rest)) = value.split_once("://") else {
+        return false;
+    };
+    let Some((userinfo, host)) = rest.rsplit_once('@') else {
+        return false;
+    };
+    let Some((user, password)) = userinfo.split_once(':') else {
+        return false;
+    };
+    let lower = password.to_ascii_lowercase();
+    if documentation_host(host) || example_password(user, password, &lower) {
+        return false;
+    }
+    let first = password.chars().next().unwrap_or('*');
+    !(password.is_empty()
+        // A port: `http://host:8080@…` is a host and a port, not a password.
+        || (password.len() <= 5 && password.bytes().all(|b| b.is_ascii_digit()))
+        // Variables and templates: `${DB_PASSWORD}`, `$PGPASS`, `{{pw}}`,
+        // `<password>`, `%s`, `[password]`.
+        || matches!(first, '$' | '{' | '<' | '[' | '(')
+        // `%s` is a template; `%40dmin` is an escaped character.
+        || (first == '%'
+            && !password
+                .as_bytes()
+                .get(1..3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)))
+        || password.chars().all(|c| c == first)
+        || !password.chars().any(char::is_alphanumeric)
+        || URL_PLACEHOLDERS.contains(&lower.as_str())
+        || placeholder(password, false))
+}
+
+fn one_time_code(value: &str) -> bool {
+    let digits = digits_of(value);
+    if !(6..=8).contains(&digits.len()) || all_same(&digits) {
+        return false;
+    }
+    // "123456", "654321": what an example writes, not a drawn code.
+    let step = |up: bool| {
+        digits.windows(2).all(|w| {
+            if up {
+                w[1] == (w[0] + 1) % 10
+            } else {
+                w[0] == (w[1] + 1) % 10
+            }
+        })
+    };
+    if step(true) || step(false) {
+        return false;
+    }
+    // A compact date (20261201) is a date.
+    if digits.len() == 8 {
+        let number = |range: std::ops::Range<usize>| {
+            digits[range]
+                .iter()
+                .fold(0u32, |acc, &d| acc * 10 + u32::from(d))
+        };
+        let (year, month, day) = (number(0..4), number(4..6), number(6..8));
+        if (1900..=2099).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day) {
+            return false;
+        }
+    }
+    true
 }
 
 /// Words that follow a password hotword without being a password.
@@ -493,18 +819,30 @@ fn high_entropy(value: &str) -> bool {
 }
 
 fn private_key(value: &str) -> bool {
-    // The armour lines are matched by the regex; the body must be there.
-    let body: usize = value
-        .lines()
-        .filter(|line| !line.starts_with("-----") && !line.contains(':'))
-        .map(|line| {
-            line.trim()
-                .bytes()
-                .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
-                .count()
-        })
-        .sum();
-    body >= 32
+    // The armour lines (`-----BEGIN … PRIVATE KEY-----`) are matched by the
+    // regex; what stands between them is the body, even when a chat client
+    // joined the lines with spaces. Header lines (`Proc-Type: 4,ENCRYPTED`)
+    // are skipped. The body counts up to a placeholder: documentation
+    // writes the first characters of every key of a kind (`MIIEvQIBADAN…`)
+    // then `...`; a truncated paste holds at least one whole line.
+    let mut body = 0;
+    for (i, part) in value.split("-----").enumerate() {
+        if i % 2 == 1 {
+            continue;
+        }
+        for line in part.lines().filter(|line| !line.contains(':')) {
+            for word in line.split_whitespace() {
+                if placeholder(word, false) {
+                    return body >= 40;
+                }
+                body += word
+                    .bytes()
+                    .filter(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+                    .count();
+            }
+        }
+    }
+    body >= 40
 }
 
 fn cni(value: &str) -> bool {
@@ -605,6 +943,9 @@ mod tests {
         assert!(valid(Validator::Phone, "+44 20 7946 0958"));
         assert!(!valid(Validator::Phone, "+33 6 12 34 56"));
         assert!(!valid(Validator::Phone, "00 00 00 00 00"));
+        assert!(!valid(Validator::Phone, "0123456789"));
+        assert!(!valid(Validator::Phone, "01 02 03 04 05"));
+        assert!(!valid(Validator::Phone, "01 00000000"));
     }
 
     #[test]
@@ -642,5 +983,153 @@ mod tests {
         assert!(!valid(Validator::Entropy, "aaaaaaaaaaaaaaaaaaaa1"));
         assert!(!valid(Validator::AwsKey, "AKIAIOSFODNN7EXAMPLE"));
         assert!(valid(Validator::AwsKey, "AKIAZ7VRSQ5TJN2PJQ4B"));
+    }
+
+    /// A Synapse access token for `localpart`, with its CRC.
+    fn synapse_token(localpart: &str, random: &str) -> String {
+        let b64 = base64_encode_unpadded(localpart.as_bytes());
+        let base = format!("syt_{b64}_{random}");
+        let crc = base62_crc(crc32(base.as_bytes()), false);
+        format!("{base}_{}", std::str::from_utf8(&crc).unwrap())
+    }
+
+    fn base64_encode_unpadded(bytes: &[u8]) -> String {
+        const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut out = String::new();
+        for chunk in bytes.chunks(3) {
+            let n = chunk.iter().fold(0u32, |acc, &b| acc << 8 | u32::from(b))
+                << (8 * (3 - chunk.len()));
+            for i in 0..=chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matrix_tokens_carry_their_crc() {
+        // crc32("syt_YWxpY2U_abcdefghijABCDEFGHIJ") checked against Python's
+        // zlib.crc32 and Synapse's base62_encode.
+        let token = synapse_token("alice", "QwErTyUiOpAsDfGhJkLz");
+        assert!(valid(Validator::MatrixToken, &token), "{token}");
+        let mut wrong = token.clone();
+        wrong.pop();
+        wrong.push(if token.ends_with('a') { 'b' } else { 'a' });
+        assert!(!valid(Validator::MatrixToken, &wrong));
+        // The authentication service writes its digits the other way round.
+        let base = "mct_Ab3dEf6hIj9kLm2oPq5sTu8wXy1zBc";
+        let crc = base62_crc(crc32(base.as_bytes()), true);
+        let token = format!("{base}_{}", std::str::from_utf8(&crc).unwrap());
+        assert!(valid(Validator::MatrixToken, &token), "{token}");
+        let synapse_order = base62_crc(crc32(base.as_bytes()), false);
+        if synapse_order != crc {
+            let token = format!("{base}_{}", std::str::from_utf8(&synapse_order).unwrap());
+            assert!(!valid(Validator::MatrixToken, &token));
+        }
+        assert_eq!(&base62_crc(0, false), b"000000");
+        assert_eq!(&base62_crc(61, false), b"00000z");
+        assert_eq!(&base62_crc(62, true), b"000001");
+    }
+
+    #[test]
+    fn token_placeholders() {
+        for value in [
+            "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "AKIAXXXXXXXXXXXXXXXX",
+            "npm_abcdefghijklmnopqrstuvwxyz0123456789",
+            "sk_live_000000000000000000000000",
+            "dckr_pat_YOUR_TOKEN_HERE_REPLACE_ME",
+            "glpat-EXAMPLEexampleEXAMPLE",
+            "sk-...XXXX",
+        ] {
+            assert!(!valid(Validator::Token, value), "{value}");
+        }
+        assert!(!valid(Validator::AwsKey, "AKIAXXXXXXXXXXXXXXXX"));
+        assert!(valid(
+            Validator::Token,
+            "ghp_4Zq8NwT2vKd9RmLp3XbYc7HsJf6GtA1eQo5U"
+        ));
+        // Base64 of binary data holds runs of A: not a placeholder there.
+        assert!(valid(
+            Validator::EncodedSecret,
+            "AccountKey=AAAAAAAAB3NzaC1yc2EAAAADAQABAAABAQDx7Kp9sL2mQwErTyUiOpAsDfGhJkLzXcVbNm1234QwErTyUiOp=="
+        ));
+        assert!(!valid(
+            Validator::EncodedSecret,
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+        ));
+    }
+
+    #[test]
+    fn url_passwords() {
+        assert!(valid(
+            Validator::UrlCredentials,
+            "postgres://app:Zq8-Nw2vKd@db.prod.acme.fr"
+        ));
+        assert!(valid(Validator::UrlCredentials, "redis://:hT4pX9qL@cache"));
+        assert!(valid(
+            Validator::UrlCredentials,
+            "ftp://ops:%40dm1n-42@files"
+        ));
+        for url in [
+            "postgres://user:pass@db",
+            "postgres://user:password@db",
+            "mysql://root:<password>@db",
+            "mongodb://app:${DB_PASSWORD}@db",
+            "amqp://guest:****@mq",
+            "http://host:8080@evil.example",
+            "ftp://bob:xxxxxxxx@files",
+            "https://user:@host",
+            "postgres://app:%s@db",
+            "https://abc:xyz@example.com",
+            "http://proxyuser:proxypass@proxyhost",
+            "http://foo:bar@myhost",
+            "amqp://guest:guest@localhost",
+            "postgres://app:Zq8-Nw2vKd@db.example.com",
+            "https://user:he%2F%2Fo@pypi.company.com",
+        ] {
+            assert!(!valid(Validator::UrlCredentials, url), "{url}");
+        }
+    }
+
+    #[test]
+    fn one_time_codes() {
+        assert!(valid(Validator::OneTimeCode, "482913"));
+        assert!(valid(Validator::OneTimeCode, "482 913"));
+        assert!(valid(Validator::OneTimeCode, "90417725"));
+        for value in ["123456", "654321", "000000", "20261201", "12345", "901234"] {
+            assert!(!valid(Validator::OneTimeCode, value), "{value}");
+        }
+    }
+
+    #[test]
+    fn lower_case_ibans() {
+        assert!(valid(Validator::Iban, "fr76 3000 6000 0112 3456 7890 189"));
+        assert!(valid(Validator::Iban, "fr7630006000011234567890189"));
+        assert!(valid(Validator::Iban, "Fr76 3000 6000 0112 3456 7890 189"));
+        assert!(!valid(Validator::Iban, "fr76 3000 6000 0112 3456 7890 188"));
+        assert!(!valid(Validator::Iban, "fR76 3000 6000 0112 3456 7890 189"));
+        assert!(!valid(Validator::Iban, "fr76 30006 000 0112 3456 7890 189"));
+    }
+
+    #[test]
+    fn private_key_bodies() {
+        let line = "MIIEowIBAAKCAQEAx7Kp9sL2mQwErTyUiOpAsDfGhJkLzXcVbNm4QwErTyUiOpAsDf";
+        assert!(valid(
+            Validator::PrivateKey,
+            &format!("-----BEGIN RSA PRIVATE KEY-----\n{line}")
+        ));
+        assert!(valid(
+            Validator::PrivateKey,
+            &format!("-----BEGIN RSA PRIVATE KEY----- {line} {line}")
+        ));
+        assert!(!valid(
+            Validator::PrivateKey,
+            "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC...\n-----END PRIVATE KEY-----"
+        ));
+        assert!(!valid(
+            Validator::PrivateKey,
+            "-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----"
+        ));
     }
 }

@@ -56,6 +56,9 @@ pub enum Mask {
     FirstLine,
     /// Nothing at all: `********`.
     All,
+    /// A URL with credentials: scheme, user and host shown, the password
+    /// masked: `postgres://app:****@db.example.fr`.
+    UrlCredentials,
 }
 
 /// One compiled pattern of a data rule.

@@ -15,6 +15,8 @@ pub enum Format {
     Html,
     /// An XML document.
     Xml,
+    /// A JSON document (or JSON Lines): a chat export, a configuration.
+    Json,
     /// An e-mail message (RFC 5322 headers).
     Email,
     /// A PNG, JPEG, GIF, TIFF, WebP or BMP image.
@@ -56,6 +58,11 @@ pub fn format(bytes: &[u8]) -> Format {
     let start = lowered_start(&String::from_utf8_lossy(head), 512);
     if let Some(format) = markup(&start) {
         return format;
+    }
+    // Whether it is JSON in full is for the reader to say: text that is
+    // not is read as plain text.
+    if super::text::looks_like_json(&start) {
+        return Format::Json;
     }
     if is_email(&String::from_utf8_lossy(mail_head(bytes)).to_ascii_lowercase()) {
         return Format::Email;
@@ -290,6 +297,9 @@ mod tests {
             Format::Email
         );
         assert_eq!(format("Bonjour à tous".as_bytes()), Format::Text);
+        assert_eq!(format(b"[{\"body\": \"<b>x</b>\"}]"), Format::Json);
+        assert_eq!(format(b"{\"a\": 1}"), Format::Json);
+        assert_eq!(format(b"[DR] compte rendu"), Format::Text);
         assert_eq!(format(b"\xFF\xFEB\0o\0n\0"), Format::Text);
         assert_eq!(format(b"\x7FELF\x02\x01\x01\0\0\0\0\0"), Format::Binary);
     }

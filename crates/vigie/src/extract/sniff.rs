@@ -243,7 +243,9 @@ fn is_email(start: &str) -> bool {
     let mut telling = false;
     let (mut date, mut addressed) = (false, false);
     for line in start.lines().take(MAIL_HEAD_LINES) {
-        if line.is_empty() {
+        // The blank line that ends the headers (a lone `\r` when the head
+        // was cut just after it, before a long first line of body).
+        if line.trim_end_matches('\r').is_empty() {
             break;
         }
         if line.starts_with([' ', '\t']) {
@@ -292,6 +294,13 @@ mod tests {
             Format::Email
         );
         assert_eq!(format(b"Subject: not a mail\nbut a note"), Format::Text);
+        // A body whose first line is longer than the head looked at.
+        let long = [
+            b"From: a@example.fr\r\nTo: b@example.fr\r\nSubject: x\r\n\r\n".as_slice(),
+            &[b'Q'; 20_000],
+        ]
+        .concat();
+        assert_eq!(format(&long), Format::Email);
         assert_eq!(
             format(b"msip_labels: MSIP_Label_1_Name=DR;\r\nFrom: a@example.fr\r\nTo: b@example.fr\r\n\r\nx"),
             Format::Email

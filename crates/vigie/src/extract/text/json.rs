@@ -30,14 +30,20 @@ pub(crate) enum NotJson {
 
 /// The strings (and numbers) of a JSON text, one a line, as the module
 /// says; `step` counts a step per token and stops the reading when it
-/// returns false.
-pub(crate) fn json_text(src: &str, step: &mut dyn FnMut(u64) -> bool) -> Result<String, NotJson> {
+/// returns false. Reading stops, with what it has, once the text is longer
+/// than `cap` bytes (the caller's text limit, which reports it).
+pub(crate) fn json_text(
+    src: &str,
+    cap: usize,
+    step: &mut dyn FnMut(u64) -> bool,
+) -> Result<String, NotJson> {
     let mut reader = Reader {
         bytes: src.as_bytes(),
         src,
         pos: 0,
-        out: String::with_capacity(src.len() / 2),
+        out: String::with_capacity(src.len().min(cap) / 2),
         value: String::new(),
+        cap,
     };
     reader.document(step)?;
     Ok(reader.out)
@@ -63,6 +69,8 @@ struct Reader<'a> {
     out: String,
     /// The decoded string being read.
     value: String,
+    /// How long `out` may grow: past it, reading stops.
+    cap: usize,
 }
 
 impl Reader<'_> {
@@ -90,7 +98,7 @@ impl Reader<'_> {
         if self.pos >= self.bytes.len() {
             return self.invalid();
         }
-        while self.pos < self.bytes.len() {
+        while self.pos < self.bytes.len() && self.out.len() <= self.cap {
             self.value_tree(step)?;
             self.skip_space();
         }
@@ -107,6 +115,9 @@ impl Reader<'_> {
         loop {
             if !step(1) {
                 return Err(NotJson::Stopped);
+            }
+            if self.out.len() > self.cap {
+                return Ok(());
             }
             self.skip_space();
             let Some(&b) = self.bytes.get(self.pos) else {
@@ -388,7 +399,7 @@ mod tests {
     use super::*;
 
     fn read(src: &str) -> Result<String, NotJson> {
-        json_text(src, &mut |_| true)
+        json_text(src, usize::MAX, &mut |_| true)
     }
 
     #[test]
@@ -453,11 +464,13 @@ mod tests {
         assert_eq!(read(&fine).unwrap(), "x\n");
         let mut left = 100u64;
         let long = format!("[{}0]", "0,".repeat(10_000));
-        let stopped = json_text(&long, &mut |n| {
+        let stopped = json_text(&long, usize::MAX, &mut |n| {
             left = left.saturating_sub(n);
             left > 0
         });
         assert_eq!(stopped, Err(NotJson::Stopped));
+        let capped = json_text(&"[\"abc\",".repeat(1000), 100, &mut |_| true).unwrap();
+        assert!((101..120).contains(&capped.len()), "{}", capped.len());
     }
 
     #[test]

@@ -40,7 +40,8 @@ pub(crate) fn extract(ex: &mut Extractor, bytes: &[u8], format: Format, path: &[
         Format::Rtf => rtf_parts(bytes, &mut |n| ex.step(n, path)),
         Format::Json => {
             let text = decode(bytes);
-            match json::json_text(&text, &mut |n| ex.step(n, path)) {
+            let cap = ex.budget().limits().max_text_bytes;
+            match json::json_text(&text, cap, &mut |n| ex.step(n, path)) {
                 Ok(strings) => ex.push(strings, Part::Body, None, path),
                 Err(json::NotJson::Stopped) => {}
                 Err(not_json) => {

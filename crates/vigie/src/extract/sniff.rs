@@ -75,7 +75,7 @@ pub fn format(bytes: &[u8]) -> Format {
 
 /// The first `limit` bytes (at most) of `text`, without a byte order mark
 /// or leading white space, in ASCII lower case.
-fn lowered_start(text: &str, limit: usize) -> String {
+pub(crate) fn lowered_start(text: &str, limit: usize) -> String {
     let text = text.trim_start_matches('\u{FEFF}').trim_start();
     let mut end = text.len().min(limit);
     while !text.is_char_boundary(end) {
@@ -196,7 +196,7 @@ const FRAGMENT_ELEMENTS: &[&str] = &[
 /// holds a tag of formatted text (`<b>`, `<span style=...>`, `</p>`), a
 /// comment, or an HTML entity (`&nbsp;`, `&#233;`, `&#x44;`), so that its markup and
 /// entities are read as a browser would render them.
-fn is_html_fragment(start: &str) -> bool {
+pub(crate) fn is_html_fragment(start: &str) -> bool {
     let tag = start.match_indices('<').any(|(at, _)| {
         let rest = start.get(at + 1..).unwrap_or("");
         let rest = rest.strip_prefix('/').unwrap_or(rest);

@@ -6,7 +6,9 @@
 //! A string value without white space (an identifier, a password, a token)
 //! stays beside its key, `key: value`, as a configuration file reads; a
 //! value with white space (what someone wrote) is a line of its own, its key
-//! on the line before. JSON Lines (one value a line) is JSON too.
+//! on the line before. JSON Lines (one value a line) is JSON too. A string
+//! that is an HTML fragment (Matrix's `formatted_body`, what the client
+//! shows) is read as HTML: its visible text as a line, its hidden text apart.
 //!
 //! The reader is strict: text that is not JSON is read as plain text by the
 //! caller (no viewer renders it either: what a reader sees there is the raw
@@ -31,12 +33,13 @@ pub(crate) enum NotJson {
 /// The strings (and numbers) of a JSON text, one a line, as the module
 /// says; `step` counts a step per token and stops the reading when it
 /// returns false. Reading stops, with what it has, once the text is longer
-/// than `cap` bytes (the caller's text limit, which reports it).
+/// than `cap` bytes (the caller's text limit, which reports it). Gives the
+/// text and the hidden text of HTML strings.
 pub(crate) fn json_text(
     src: &str,
     cap: usize,
     step: &mut dyn FnMut(u64) -> bool,
-) -> Result<String, NotJson> {
+) -> Result<(String, String), NotJson> {
     let mut reader = Reader {
         bytes: src.as_bytes(),
         src,
@@ -44,9 +47,10 @@ pub(crate) fn json_text(
         out: String::with_capacity(src.len().min(cap) / 2),
         value: String::new(),
         cap,
+        hidden: String::new(),
     };
     reader.document(step)?;
-    Ok(reader.out)
+    Ok((reader.out, reader.hidden))
 }
 
 /// What a container expects next.
@@ -71,6 +75,8 @@ struct Reader<'a> {
     value: String,
     /// How long `out` may grow: past it, reading stops.
     cap: usize,
+    /// The hidden text of HTML strings.
+    hidden: String,
 }
 
 impl Reader<'_> {
@@ -168,7 +174,16 @@ impl Reader<'_> {
                     b'"' => {
                         self.string()?;
                         let value = std::mem::take(&mut self.value);
-                        self.member(key.take(), &value);
+                        if is_html(&value) {
+                            let markup = super::html_parts(&value, step);
+                            if !markup.hidden.trim().is_empty() {
+                                self.hidden.push_str(markup.hidden.trim());
+                                self.hidden.push('\n');
+                            }
+                            self.member(key.take(), markup.visible.trim());
+                        } else {
+                            self.member(key.take(), &value);
+                        }
                         self.value = value;
                         expect = Expect::Next;
                     }
@@ -374,6 +389,15 @@ impl Reader<'_> {
     }
 }
 
+/// Whether a string is an HTML fragment (tags of formatted text or
+/// entities), as the sniffer tells one.
+fn is_html(value: &str) -> bool {
+    memchr::memchr2(b'<', b'&', value.as_bytes()).is_some()
+        && crate::extract::sniff::is_html_fragment(&crate::extract::sniff::lowered_start(
+            value, 512,
+        ))
+}
+
 /// Whether the start of a text looks like JSON (after white space and a
 /// byte order mark): an object opening on a key or closing, or an array
 /// opening on a value or closing. The reader decides the rest.
@@ -399,7 +423,7 @@ mod tests {
     use super::*;
 
     fn read(src: &str) -> Result<String, NotJson> {
-        json_text(src, usize::MAX, &mut |_| true)
+        json_text(src, usize::MAX, &mut |_| true).map(|(text, _)| text)
     }
 
     #[test]
@@ -469,7 +493,7 @@ mod tests {
             left > 0
         });
         assert_eq!(stopped, Err(NotJson::Stopped));
-        let capped = json_text(&"[\"abc\",".repeat(1000), 100, &mut |_| true).unwrap();
+        let (capped, _) = json_text(&"[\"abc\",".repeat(1000), 100, &mut |_| true).unwrap();
         assert!((101..120).contains(&capped.len()), "{}", capped.len());
     }
 
@@ -496,5 +520,20 @@ mod tests {
         ] {
             assert!(!looks_like_json(no), "{no}");
         }
+    }
+
+    #[test]
+    fn html_strings_are_read_as_html() {
+        let (text, hidden) = json_text(
+            r#"{"body": "x", "formatted_body": "<b>DIFF</b><b>USION</b> RESTREINTE<span style=\"display:none\">cach\u00e9</span>", "t": "R&D et fish & chips"}"#,
+            usize::MAX,
+            &mut |_| true,
+        )
+        .unwrap();
+        assert_eq!(
+            text,
+            "body: x\nformatted_body\nDIFFUSION RESTREINTE\nt\nR&D et fish & chips\n"
+        );
+        assert_eq!(hidden, "caché\n");
     }
 }

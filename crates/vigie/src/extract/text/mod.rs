@@ -42,7 +42,10 @@ pub(crate) fn extract(ex: &mut Extractor, bytes: &[u8], format: Format, path: &[
             let text = decode(bytes);
             let cap = ex.budget().limits().max_text_bytes;
             match json::json_text(&text, cap, &mut |n| ex.step(n, path)) {
-                Ok(strings) => ex.push(strings, Part::Body, None, path),
+                Ok((strings, hidden)) => {
+                    ex.push(strings, Part::Body, None, path);
+                    ex.push(hidden, Part::Hidden, None, path);
+                }
                 Err(json::NotJson::Stopped) => {}
                 Err(not_json) => {
                     if not_json == json::NotJson::TooDeep {

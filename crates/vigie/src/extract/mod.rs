@@ -99,7 +99,7 @@ impl Extractor {
         match format {
             Format::Zip => zip::extract(self, bytes, path, depth),
             Format::Email => mail::extract(self, bytes, path, depth),
-            format @ (Format::Html | Format::Xml | Format::Rtf | Format::Text) => {
+            format @ (Format::Html | Format::Xml | Format::Json | Format::Rtf | Format::Text) => {
                 text::extract(self, bytes, format, path)
             }
             Format::Pdf => pdf::extract(self, bytes, path, depth),

@@ -15,6 +15,8 @@ pub enum Format {
     Html,
     /// An XML document.
     Xml,
+    /// A JSON document (or JSON Lines): a chat export, a configuration.
+    Json,
     /// An e-mail message (RFC 5322 headers).
     Email,
     /// A PNG, JPEG, GIF, TIFF, WebP or BMP image.
@@ -57,6 +59,11 @@ pub fn format(bytes: &[u8]) -> Format {
     if let Some(format) = markup(&start) {
         return format;
     }
+    // Whether it is JSON in full is for the reader to say: text that is
+    // not is read as plain text.
+    if super::text::looks_like_json(&start) {
+        return Format::Json;
+    }
     if is_email(&String::from_utf8_lossy(mail_head(bytes)).to_ascii_lowercase()) {
         return Format::Email;
     }
@@ -68,7 +75,7 @@ pub fn format(bytes: &[u8]) -> Format {
 
 /// The first `limit` bytes (at most) of `text`, without a byte order mark
 /// or leading white space, in ASCII lower case.
-fn lowered_start(text: &str, limit: usize) -> String {
+pub(crate) fn lowered_start(text: &str, limit: usize) -> String {
     let text = text.trim_start_matches('\u{FEFF}').trim_start();
     let mut end = text.len().min(limit);
     while !text.is_char_boundary(end) {
@@ -189,7 +196,7 @@ const FRAGMENT_ELEMENTS: &[&str] = &[
 /// holds a tag of formatted text (`<b>`, `<span style=...>`, `</p>`), a
 /// comment, or an HTML entity (`&nbsp;`, `&#233;`, `&#x44;`), so that its markup and
 /// entities are read as a browser would render them.
-fn is_html_fragment(start: &str) -> bool {
+pub(crate) fn is_html_fragment(start: &str) -> bool {
     let tag = start.match_indices('<').any(|(at, _)| {
         let rest = start.get(at + 1..).unwrap_or("");
         let rest = rest.strip_prefix('/').unwrap_or(rest);
@@ -236,7 +243,9 @@ fn is_email(start: &str) -> bool {
     let mut telling = false;
     let (mut date, mut addressed) = (false, false);
     for line in start.lines().take(MAIL_HEAD_LINES) {
-        if line.is_empty() {
+        // The blank line that ends the headers (a lone `\r` when the head
+        // was cut just after it, before a long first line of body).
+        if line.trim_end_matches('\r').is_empty() {
             break;
         }
         if line.starts_with([' ', '\t']) {
@@ -285,11 +294,21 @@ mod tests {
             Format::Email
         );
         assert_eq!(format(b"Subject: not a mail\nbut a note"), Format::Text);
+        // A body whose first line is longer than the head looked at.
+        let long = [
+            b"From: a@example.fr\r\nTo: b@example.fr\r\nSubject: x\r\n\r\n".as_slice(),
+            &[b'Q'; 20_000],
+        ]
+        .concat();
+        assert_eq!(format(&long), Format::Email);
         assert_eq!(
             format(b"msip_labels: MSIP_Label_1_Name=DR;\r\nFrom: a@example.fr\r\nTo: b@example.fr\r\n\r\nx"),
             Format::Email
         );
         assert_eq!(format("Bonjour à tous".as_bytes()), Format::Text);
+        assert_eq!(format(b"[{\"body\": \"<b>x</b>\"}]"), Format::Json);
+        assert_eq!(format(b"{\"a\": 1}"), Format::Json);
+        assert_eq!(format(b"[DR] compte rendu"), Format::Text);
         assert_eq!(format(b"\xFF\xFEB\0o\0n\0"), Format::Text);
         assert_eq!(format(b"\x7FELF\x02\x01\x01\0\0\0\0\0"), Format::Binary);
     }

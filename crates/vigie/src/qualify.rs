@@ -204,6 +204,10 @@ fn choose(
             // `CLIENT_SECRET`, `secret = …`: a name in code, not a banner.
             return None;
         }
+        if splits_a_word(&form.text, written) {
+            // "pro or con" is not ORCON.
+            return None;
+        }
         let exact = form.exact.as_deref() == Some(written);
         let judged = decide(form.context, &facts, exact, form.text.contains(' '));
         let raisable = form.context == FormContext::Banner
@@ -247,6 +251,29 @@ fn choose(
         })
 }
 
+/// Whether `written` spells a one-word form as several words: pieces of two
+/// letters or more set apart by white space ("or con" for ORCON). Letters
+/// spaced one by one ("S E C R E T") and a word broken at a line end by a
+/// hyphen ("CONFID-\nENTIAL") are still the word.
+fn splits_a_word(form: &str, written: &str) -> bool {
+    if !form.chars().all(char::is_alphanumeric) {
+        return false;
+    }
+    let mut previous: Option<&str> = None;
+    for piece in written.split(char::is_whitespace).filter(|p| !p.is_empty()) {
+        let long = |p: &str| p.chars().filter(|c| c.is_alphanumeric()).nth(1).is_some();
+        if let Some(before) = previous
+            && long(before)
+            && long(piece)
+            && !before.ends_with(['-', '\u{AD}', '\u{2010}'])
+        {
+            return true;
+        }
+        previous = Some(piece);
+    }
+    false
+}
+
 /// Whether every form of a candidate's literal belongs to a caveat.
 fn is_caveat(rules: &RuleSet, matcher: &Matcher, candidate: &Candidate) -> bool {
     caveat_form(rules, matcher, candidate).is_some()
@@ -280,9 +307,12 @@ fn neighbours<'c>(
             && to - from <= MAX_CAVEAT_GAP_BYTES
             && text.is_char_boundary(from)
             && text.is_char_boundary(to)
-            && text[from..to]
-                .chars()
-                .all(|c| matches!(c, ' ' | '\t' | '\u{A0}' | '\u{202F}' | '/' | '-' | '–' | '—' | ',' | '|' | '+'))
+            && text[from..to].chars().all(|c| {
+                matches!(
+                    c,
+                    ' ' | '\t' | '\u{A0}' | '\u{202F}' | '/' | '-' | '–' | '—' | ',' | '|' | '+'
+                )
+            })
     };
     let before = candidates[..index]
         .iter()
@@ -307,7 +337,10 @@ fn neighbours<'c>(
 fn in_identifier_or_assignment(text: &str, start: usize, end: usize) -> bool {
     let bytes = text.as_bytes();
     let inflected = bytes.get(end) == Some(&b'-')
-        && text[end + 1..].chars().next().is_some_and(char::is_lowercase);
+        && text[end + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
     let glued =
         (start > 0 && bytes[start - 1] == b'_') || bytes.get(end) == Some(&b'_') || inflected;
     let assigned = text[end..].trim_start_matches([' ', '\t']).starts_with('=');
@@ -552,7 +585,8 @@ impl Facts {
             capco: text[end..].starts_with("//") || text[..start].ends_with("//"),
             edge: line.whole && edge(segment, &line, start, end, shouted),
             document_edge,
-            chatty: chatty(&text[line.start..line.end]),
+            // Read only where it is used: on a line of its own.
+            chatty: own_line && chatty(&text[line.start..line.end]),
             shouted,
             hotword: after_hotword(rules, &text[line.start..start]),
             after_colon: after_colon(text, &line, start, end, all),
@@ -840,7 +874,10 @@ fn document_beside(segment: &Segment<'_>, line: &Line) -> bool {
     let text = segment.text;
     let at_start = opens_page(segment, line);
     let (from, to) = if at_start {
-        (line.end, floor_char_boundary(text, line.end + DOCUMENT_WINDOW_BYTES))
+        (
+            line.end,
+            floor_char_boundary(text, line.end + DOCUMENT_WINDOW_BYTES),
+        )
     } else {
         (
             ceil_char_boundary(text, line.start.saturating_sub(DOCUMENT_WINDOW_BYTES)),
@@ -1027,7 +1064,8 @@ fn in_url(text: &str, line: &Line, start: usize, end: usize) -> bool {
         return true;
     }
     // The token holding the span: back to the last white space.
-    let from = floor_char_boundary(text, start.saturating_sub(MAX_LINE_SEARCH_BYTES)).max(line.start);
+    let from =
+        floor_char_boundary(text, start.saturating_sub(MAX_LINE_SEARCH_BYTES)).max(line.start);
     let token_start = text[from..start]
         .char_indices()
         .rev()
@@ -1041,8 +1079,7 @@ fn in_url(text: &str, line: &Line, start: usize, end: usize) -> bool {
     // A path: the span is a segment after a slash or a backslash, in a
     // token that starts like a path.
     let after_separator = start > 0 && matches!(bytes[start - 1], b'/' | b'\\');
-    let path_token = token.starts_with(['/', '~', '.', '\\'])
-        || token.get(1..3) == Some(":\\");
+    let path_token = token.starts_with(['/', '~', '.', '\\']) || token.get(1..3) == Some(":\\");
     after_separator && path_token && !token.ends_with("//")
 }
 
@@ -1119,6 +1156,113 @@ mod tests {
         assert_eq!(case_of("S E C R E T"), Case::Upper);
         assert_eq!(case_of("СЕКRЕТ"), Case::Upper);
         assert_eq!(case_of("1234"), Case::Caseless);
+        // Sentence case and an acronym beside a lower-case word are not
+        // irregular: they are how ordinary phrases are written.
+        assert_eq!(case_of("Très secret"), Case::Title);
+        assert_eq!(case_of("EU restricted"), Case::Title);
+        assert_eq!(case_of("Eu rEsTrIcTeD"), Case::Irregular);
+    }
+
+    fn residue(line: &str) -> Residue {
+        let rules = RuleSet::builtin();
+        let matcher = Matcher::new(&rules);
+        let normalized = Normalized::new(line);
+        let mut candidates = Vec::new();
+        matcher.find(line, &normalized, 0, &mut candidates, &mut Vec::new());
+        candidates.sort_unstable_by_key(|c| (c.start, c.end));
+        let start = candidates.first().map_or(0, |c| c.start);
+        Residue::of(line, &Line::around(line, start, start), &candidates)
+    }
+
+    #[test]
+    fn banner_lines_are_told_from_sentences() {
+        for banner in [
+            "SECRET - PAGE 2 SUR 3",
+            "TOP SECRET//SCI//NOFORN",
+            "CONFIDENTIEL - COPIE N° 2 SUR 5",
+            "SECRET - UK EYES ONLY",
+            "*** TRÈS SECRET SPÉCIAL FRANCE ***",
+        ] {
+            let r = residue(banner);
+            assert!(r.banner && !r.sentence, "{banner}: {r:?}");
+        }
+        for sentence in [
+            "IT IS A SECRET",
+            "C'EST SECRET",
+            "IT'S TOP SECRET",
+            "THIS IS OUR LITTLE SECRET",
+            "TOTALLY CONFIDENTIAL BETWEEN US",
+        ] {
+            let r = residue(sentence);
+            assert!(!r.banner && r.sentence, "{sentence}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn a_one_word_form_is_not_two_words() {
+        assert!(splits_a_word("ORCON", "or con"));
+        assert!(!splits_a_word("ORCON", "ORCON"));
+        assert!(!splits_a_word("SECRET", "S E C R E T"));
+        assert!(!splits_a_word("CONFIDENTIAL", "CONFID-\nENTIAL"));
+        assert!(!splits_a_word("TOP SECRET", "TOP SECRET"));
+    }
+
+    #[test]
+    fn identifiers_after_a_word_are_values() {
+        assert!(labels_value(" 18547290"));
+        assert!(labels_value(": RO18547290"));
+        assert!(labels_value("/CIF: RO 12345678"));
+        assert!(!labels_value(" - page 2 sur 3"));
+        assert!(!labels_value(" 1/2"));
+        assert!(!labels_value(" - COPIE N° 2 SUR 5"));
+        assert!(!labels_value(" 2027"));
+    }
+
+    #[test]
+    fn classified_at_a_level_is_read_before_the_level() {
+        assert!(classed("Le document classé ", Case::Lower));
+        assert!(classed("Ce dossier est classifié ", Case::Title));
+        assert!(classed("Le rapport est classé au niveau ", Case::Title));
+        assert!(classed("It was classified at the ", Case::Upper));
+        assert!(classed("The file is classified ", Case::Title));
+        // English levels in lower case name categories of data.
+        assert!(!classed("Data classified as ", Case::Lower));
+        assert!(!classed("Il a classé ses ", Case::Lower));
+        assert!(!classed("Classement ", Case::Lower));
+    }
+
+    #[test]
+    fn urls_and_paths_are_names() {
+        let in_url_at = |text: &str, word: &str| {
+            let start = text.find(word).unwrap();
+            let end = start + word.len();
+            in_url(text, &Line::around(text, start, end), start, end)
+        };
+        assert!(in_url_at("See https://example.org/secret/page", "secret"));
+        assert!(in_url_at("https://secret.example.org", "secret"));
+        assert!(in_url_at(
+            "Voir /srv/partage/Confidentiel/budget.xlsx",
+            "Confidentiel"
+        ));
+        assert!(in_url_at("C:\\Partage\\Secret\\note.docx", "Secret"));
+        assert!(in_url_at("write to secret@example.org", "secret"));
+        assert!(!in_url_at("SECRET//NOFORN", "NOFORN"));
+        assert!(!in_url_at("RESTREINT UE/EU RESTRICTED", "EU RESTRICTED"));
+    }
+
+    #[test]
+    fn document_edges_need_a_document_beside_them() {
+        let at = |text: &str, word: &str| {
+            let segment = Segment::new(text, Part::Body);
+            let start = text.find(word).unwrap();
+            let line = Line::around(text, start, start + word.len());
+            edge_line(&segment, &line) && document_beside(&segment, &line)
+        };
+        assert!(at("Secret\nObjet : mutations", "Secret"));
+        assert!(at("Une ligne.\nDeux lignes.\nSecret", "Secret"));
+        assert!(at("page 1\n\x0cSecret\nUne ligne.\nDeux lignes.", "Secret"));
+        assert!(!at("Secret\nJe te raconte demain.", "Secret"));
+        assert!(!at("Une.\nSecret\nDeux.\nTrois.", "Secret"));
     }
 
     #[test]

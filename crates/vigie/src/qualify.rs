@@ -810,26 +810,19 @@ fn lower_eq(word: &str, lower: &str) -> bool {
 fn labels_value(after: &str) -> bool {
     let after = &after[..floor_char_boundary(after, 32)];
     let mut digits = 0;
-    let mut previous = ' ';
     for c in after.chars() {
         if c.is_lowercase() {
             return false;
-        }
-        let glued = (c.is_ascii_digit() && previous.is_uppercase())
-            || (c.is_uppercase() && previous.is_ascii_digit());
-        if glued {
-            return true;
         }
         if c.is_ascii_digit() {
             digits += 1;
             if digits >= 5 {
                 return true;
             }
-        } else if !matches!(c, ' ' | '.') {
-            // "RO 12 345 678" still counts by its digits; a sign ends them.
+        } else if c.is_whitespace() && digits > 0 || matches!(c, ':' | ',' | ';') {
+            // A token ends; "RO 12 345 678" still counts by its digits.
             digits = 0;
         }
-        previous = c;
     }
     false
 }
@@ -840,27 +833,46 @@ fn edge_line(segment: &Segment<'_>, line: &Line) -> bool {
     opens_page(segment, line) || closes_page(segment, line)
 }
 
-/// Blank characters between a line and the form feed that ends a page.
-fn blank(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '\r' | '\n' | '\u{A0}') || is_invisible(c)
-}
-
-/// Whether no text stands before the line in its segment or its page.
+/// Whether no text stands before the line in its segment or its page, but
+/// page furniture (blank lines, page numbers).
 fn opens_page(segment: &Segment<'_>, line: &Line) -> bool {
-    segment.first_text >= line.start || {
-        let before = &segment.text[..line.start];
-        let from = floor_char_boundary(before, before.len().saturating_sub(MAX_LINE_SEARCH_BYTES));
-        before[from..].trim_end_matches(blank).ends_with('\x0C')
+    if segment.first_text >= line.start {
+        return true;
     }
+    let before = &segment.text[..line.start];
+    let from = floor_char_boundary(before, before.len().saturating_sub(MAX_LINE_SEARCH_BYTES));
+    let window = &before[from..];
+    let (page, page_starts) = match window.rfind('\x0C') {
+        Some(i) => (&window[i + 1..], true),
+        None => (window, from == 0),
+    };
+    page_starts && page.split(['\n', '\r']).all(page_furniture)
 }
 
-/// Whether no text stands after the line in its segment or its page.
+/// Whether no text stands after the line in its segment or its page, but
+/// page furniture ("Page 2 sur 3", "- 2 -").
 fn closes_page(segment: &Segment<'_>, line: &Line) -> bool {
-    segment.last_text <= line.end || {
-        let after = &segment.text[line.end..];
-        let to = floor_char_boundary(after, MAX_LINE_SEARCH_BYTES);
-        after[..to].trim_start_matches(blank).starts_with('\x0C')
+    if segment.last_text <= line.end {
+        return true;
     }
+    let after = &segment.text[line.end..];
+    let window = &after[..floor_char_boundary(after, MAX_LINE_SEARCH_BYTES)];
+    let (page, page_ends) = match window.find('\x0C') {
+        Some(i) => (&window[..i], true),
+        None => (window, window.len() == after.len()),
+    };
+    page_ends && page.split(['\n', '\r']).all(page_furniture)
+}
+
+/// Whether a line holds nothing but a page number and its words.
+fn page_furniture(line: &str) -> bool {
+    line.split(|c: char| !c.is_alphanumeric()).all(|word| {
+        word.is_empty()
+            || word.chars().all(|c| c.is_ascii_digit())
+            || ["page", "p", "sur", "of", "de", "pages"]
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w))
+    })
 }
 
 /// How far a banner line's neighbourhood is read for document-like content.
@@ -1216,6 +1228,8 @@ mod tests {
         assert!(!labels_value(" 1/2"));
         assert!(!labels_value(" - COPIE N° 2 SUR 5"));
         assert!(!labels_value(" 2027"));
+        assert!(!labels_value(": Q3 results attached"));
+        assert!(labels_value(" J40/1234/2010"));
     }
 
     #[test]
@@ -1263,6 +1277,9 @@ mod tests {
         assert!(at("page 1\n\x0cSecret\nUne ligne.\nDeux lignes.", "Secret"));
         assert!(!at("Secret\nJe te raconte demain.", "Secret"));
         assert!(!at("Une.\nSecret\nDeux.\nTrois.", "Secret"));
+        // Page numbers after the banner do not move it off the page's end.
+        assert!(at("Une.\nDeux.\nSecret\nPage 2 sur 3\n", "Secret"));
+        assert!(at("Une.\nDeux.\nSecret\n- 2 -\x0cTrois.", "Secret"));
     }
 
     #[test]

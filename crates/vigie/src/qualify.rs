@@ -5,11 +5,20 @@
 //!
 //! 1. *Where does it stand?* On a line of its own, bracketed or starred, in
 //!    CAPCO `//` syntax, at the start of the first or last line, in a page
-//!    header or footer, after a hotword ("Classification :"), or in running
-//!    text. In capitals or not.
+//!    header or footer, on the first or last line of a document or a page,
+//!    after a hotword ("Classification :"), after "classé" or "classified",
+//!    as the value after a label ("Statut : TRÈS SECRET"), beside another
+//!    marking (a caveat), or in running text. In capitals or not, and
+//!    whether the capitals mean anything (a sentence shouted in capitals is
+//!    still a sentence). A banner line holds marking words, caveats,
+//!    separators and banner words only; a line with function words or
+//!    elisions is a sentence. A word that labels an identifier ("CUI
+//!    18547290"), or stands in a URL or a path, is a name.
 //! 2. *Does its form count there?* Multi-word forms count anywhere; bare
-//!    words ("SECRET", "OFFICIAL") only as banners or after a hotword; "DR"
-//!    only after a hotword (see [`FormContext`]).
+//!    words ("SECRET", "OFFICIAL") only as banners or after a hotword;
+//!    phrases that are also ordinary ("secret défense", "EU restricted")
+//!    need capitals or context; "DR", "NP", "CD" only after a hotword (see
+//!    [`FormContext`]).
 //! 3. *Which scheme?* A literal shared by several schemes ("SECRET") goes to
 //!    the one its context suggests: CAPCO syntax → `us`, a UK hint → `uk`,
 //!    French text around it → `fr`, English → `us`.

@@ -586,6 +586,7 @@ impl Facts {
         let document_edge = own_line
             && case != Case::Upper
             && edge_line(segment, &line)
+            && !heading(text, &line)
             && document_beside(segment, &line);
         Facts {
             case,
@@ -924,6 +925,30 @@ fn document_beside(segment: &Segment<'_>, line: &Line) -> bool {
         }
     }
     false
+}
+
+/// Whether a line is a Markdown or reStructuredText title ("# Secret",
+/// "Top Secret" over a line of `=`): the title of a text about it, not a
+/// banner.
+fn heading(text: &str, line: &Line) -> bool {
+    if text[line.start..line.end].trim_start().starts_with('#') {
+        return true;
+    }
+    let after = &text[line.end..];
+    let after = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'));
+    after.is_some_and(|after| {
+        let next = after
+            .split(['\n', '\r'])
+            .next()
+            .unwrap_or_default()
+            .trim_end();
+        next.len() >= 3
+            && next
+                .chars()
+                .all(|c| matches!(c, '=' | '-' | '~' | '^' | '*'))
+    })
 }
 
 /// Labels that open the lines of a note, a letter or a mail.
@@ -1289,6 +1314,13 @@ mod tests {
         // Page numbers after the banner do not move it off the page's end.
         assert!(at("Une.\nDeux.\nSecret\nPage 2 sur 3\n", "Secret"));
         assert!(at("Une.\nDeux.\nSecret\n- 2 -\x0cTrois.", "Secret"));
+        let title = |text: &str| {
+            let start = text.find("Secret").unwrap();
+            heading(text, &Line::around(text, start, start + 6))
+        };
+        assert!(title("# Secret\n\nA tool that keeps a secret."));
+        assert!(title("Top Secret\n==========\n\nA game."));
+        assert!(!title("Secret\nObjet : mutations"));
     }
 
     #[test]

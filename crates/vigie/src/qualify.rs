@@ -5,11 +5,20 @@
 //!
 //! 1. *Where does it stand?* On a line of its own, bracketed or starred, in
 //!    CAPCO `//` syntax, at the start of the first or last line, in a page
-//!    header or footer, after a hotword ("Classification :"), or in running
-//!    text. In capitals or not.
+//!    header or footer, on the first or last line of a document or a page,
+//!    after a hotword ("Classification :"), after "classé" or "classified",
+//!    as the value after a label ("Statut : TRÈS SECRET"), beside another
+//!    marking (a caveat), or in running text. In capitals or not, and
+//!    whether the capitals mean anything (a sentence shouted in capitals is
+//!    still a sentence). A banner line holds marking words, caveats,
+//!    separators and banner words only; a line with function words or
+//!    elisions is a sentence. A word that labels an identifier ("CUI
+//!    18547290"), or stands in a URL or a path, is a name.
 //! 2. *Does its form count there?* Multi-word forms count anywhere; bare
-//!    words ("SECRET", "OFFICIAL") only as banners or after a hotword; "DR"
-//!    only after a hotword (see [`FormContext`]).
+//!    words ("SECRET", "OFFICIAL") only as banners or after a hotword;
+//!    phrases that are also ordinary ("secret défense", "EU restricted")
+//!    need capitals or context; "DR", "NP", "CD" only after a hotword (see
+//!    [`FormContext`]).
 //! 3. *Which scheme?* A literal shared by several schemes ("SECRET") goes to
 //!    the one its context suggests: CAPCO syntax → `us`, a UK hint → `uk`,
 //!    French text around it → `fr`, English → `us`.
@@ -118,53 +127,34 @@ pub fn qualify(
     out: &mut Vec<Qualified>,
 ) {
     debug_assert!(candidates.is_sorted_by_key(|c| c.start));
-    for candidate in candidates {
-        let in_code = in_identifier_or_assignment(segment.text, candidate.start, candidate.end);
-        let facts = Facts::of(rules, segment, candidate, candidates);
-        let written = &segment.text[candidate.start..candidate.end];
-        let forms = matcher.forms_of(candidate.pattern);
-        let judge = |index: usize| {
-            let form = &rules.forms()[index];
-            if in_code && form.context == FormContext::Banner {
-                // `CLIENT_SECRET`, `secret = …`: a name in code, not a banner.
-                return None;
-            }
-            decide(form.context, &facts, form.exact.as_deref() == Some(written))
-        };
-        // The best confidence any form of the literal earns here, and how
-        // many forms (of different schemes) earn it.
-        let mut top: Option<Confidence> = None;
-        let mut tied = 0;
-        for &index in forms {
-            if let Some((confidence, _)) = judge(index) {
-                if top.is_none_or(|top| confidence > top) {
-                    top = Some(confidence);
-                    tied = 1;
-                } else if top == Some(confidence) {
-                    tied += 1;
-                }
+    for (index, candidate) in candidates.iter().enumerate() {
+        let mut choice = choose(rules, matcher, segment, candidates, index);
+        // A caveat directly beside a level marking takes its confidence:
+        // "Confidentiel Défense Spécial France" is one marking.
+        if let Some(caveat_form) = caveat_form(rules, matcher, candidate) {
+            let beside = neighbours(segment.text, candidates, index)
+                .filter(|&other| !is_caveat(rules, matcher, &candidates[other]))
+                .filter_map(|other| choose(rules, matcher, segment, candidates, other))
+                .map(|level| level.confidence)
+                .max();
+            if let Some(beside) = beside
+                && choice.as_ref().is_none_or(|c| c.confidence < beside)
+            {
+                choice = Some(Choice {
+                    form: caveat_form,
+                    confidence: beside,
+                    reason: "caveat beside a marking: takes its confidence",
+                    hint: None,
+                });
             }
         }
-        let Some(top) = top else {
+        let Some(choice) = choice else {
             continue;
         };
-        // Several schemes share the literal: the context chooses.
-        let hint = (tied > 1)
-            .then(|| scheme_hint(segment.text, candidate.start, candidate.end, facts.capco));
-        let (form_index, confidence, reason_text) = forms
-            .iter()
-            .filter_map(|&index| {
-                judge(index).map(|(confidence, reason)| (index, confidence, reason))
-            })
-            .filter(|&(_, confidence, _)| confidence == top)
-            .min_by_key(|&(index, _, _)| {
-                scheme_rank(rules, index, hint.unwrap_or(SchemeHint::None))
-            })
-            .expect("at least one form counts");
-        let form = &rules.forms()[form_index];
+        let form = &rules.forms()[choice.form];
         let mut reason = String::with_capacity(96);
-        reason.push_str(reason_text);
-        if let Some(hint) = hint {
+        reason.push_str(choice.reason);
+        if let Some(hint) = choice.hint {
             reason.push_str("; scheme ");
             reason.push_str(rules.rules()[form.rule].scheme());
             reason.push_str(hint.reason());
@@ -175,7 +165,7 @@ pub fn qualify(
         }
         out.push(Qualified {
             rule: form.rule,
-            confidence,
+            confidence: choice.confidence,
             reason,
             start: candidate.start,
             end: candidate.end,
@@ -183,11 +173,185 @@ pub fn qualify(
     }
 }
 
-/// Whether a span is part of a name in code: glued to an underscore
-/// (`AWS_SECRET_ACCESS_KEY`) or followed by an assignment (`secret = …`).
+/// What one candidate is judged to be: the form that counts, how sure, why,
+/// and the scheme hint that chose among forms of several schemes.
+#[derive(Debug, Clone, Copy)]
+struct Choice {
+    form: usize,
+    confidence: Confidence,
+    reason: &'static str,
+    hint: Option<SchemeHint>,
+}
+
+/// Judges candidate `index`: the best confidence any form of its literal
+/// earns here, and, when forms of several schemes earn it, the one the
+/// context suggests.
+fn choose(
+    rules: &RuleSet,
+    matcher: &Matcher,
+    segment: &Segment<'_>,
+    candidates: &[Candidate],
+    index: usize,
+) -> Option<Choice> {
+    let candidate = &candidates[index];
+    let in_code = in_identifier_or_assignment(segment.text, candidate.start, candidate.end);
+    let facts = Facts::of(rules, segment, candidate, candidates);
+    let written = &segment.text[candidate.start..candidate.end];
+    let forms = matcher.forms_of(candidate.pattern);
+    // A bare level in capitals directly beside a caveat in capitals ("the
+    // annex is SECRET NOFORN") is a marking, not a word in a sentence.
+    let caveat_beside = || {
+        neighbours(segment.text, candidates, index).any(|other| {
+            let other = &candidates[other];
+            is_caveat(rules, matcher, other)
+                && case_of(&segment.text[other.start..other.end]) == Case::Upper
+        })
+    };
+    let judge = |form_index: usize| {
+        let form = &rules.forms()[form_index];
+        if in_code && form.context == FormContext::Banner {
+            // `CLIENT_SECRET`, `secret = …`: a name in code, not a banner.
+            return None;
+        }
+        if splits_a_word(&form.text, written) {
+            // "pro or con" is not ORCON.
+            return None;
+        }
+        let exact = form.exact.as_deref() == Some(written);
+        let judged = decide(form.context, &facts, exact, form.text.contains(' '));
+        let raisable = form.context == FormContext::Banner
+            && facts.case == Case::Upper
+            && !facts.shouted
+            && judged.is_some_and(|(confidence, _)| confidence == Confidence::Low);
+        if raisable && caveat_beside() {
+            Some((Confidence::Medium, "marking in capitals beside a caveat"))
+        } else {
+            judged
+        }
+    };
+    // The best confidence any form of the literal earns here, and how
+    // many forms (of different schemes) earn it.
+    let mut top: Option<Confidence> = None;
+    let mut tied = 0;
+    for &form in forms {
+        if let Some((confidence, _)) = judge(form) {
+            if top.is_none_or(|top| confidence > top) {
+                top = Some(confidence);
+                tied = 1;
+            } else if top == Some(confidence) {
+                tied += 1;
+            }
+        }
+    }
+    let top = top?;
+    // Several schemes share the literal: the context chooses.
+    let hint =
+        (tied > 1).then(|| scheme_hint(segment.text, candidate.start, candidate.end, facts.capco));
+    forms
+        .iter()
+        .filter_map(|&form| judge(form).map(|(confidence, reason)| (form, confidence, reason)))
+        .filter(|&(_, confidence, _)| confidence == top)
+        .min_by_key(|&(form, _, _)| scheme_rank(rules, form, hint.unwrap_or(SchemeHint::None)))
+        .map(|(form, confidence, reason)| Choice {
+            form,
+            confidence,
+            reason,
+            hint,
+        })
+}
+
+/// Whether `written` spells a one-word form as several words: pieces of two
+/// letters or more set apart by white space ("or con" for ORCON). Letters
+/// spaced one by one ("S E C R E T") and a word broken at a line end by a
+/// hyphen ("CONFID-\nENTIAL") are still the word.
+fn splits_a_word(form: &str, written: &str) -> bool {
+    if !form.chars().all(char::is_alphanumeric) {
+        return false;
+    }
+    let mut previous: Option<&str> = None;
+    for piece in written.split(char::is_whitespace).filter(|p| !p.is_empty()) {
+        let long = |p: &str| p.chars().filter(|c| c.is_alphanumeric()).nth(1).is_some();
+        if let Some(before) = previous
+            && long(before)
+            && long(piece)
+            && !before.ends_with(['-', '\u{AD}', '\u{2010}'])
+        {
+            return true;
+        }
+        previous = Some(piece);
+    }
+    false
+}
+
+/// Whether every form of a candidate's literal belongs to a caveat.
+fn is_caveat(rules: &RuleSet, matcher: &Matcher, candidate: &Candidate) -> bool {
+    caveat_form(rules, matcher, candidate).is_some()
+}
+
+/// The first form of a candidate's literal when all of them are caveats
+/// (`SPÉCIAL FRANCE`, `NOFORN`).
+fn caveat_form(rules: &RuleSet, matcher: &Matcher, candidate: &Candidate) -> Option<usize> {
+    let forms = matcher.forms_of(candidate.pattern);
+    let all_caveats = !forms.is_empty()
+        && forms
+            .iter()
+            .all(|&form| rules.rules()[rules.forms()[form].rule].is_caveat());
+    all_caveats.then(|| forms[0])
+}
+
+/// Longest gap between a caveat and the marking it stands beside.
+const MAX_CAVEAT_GAP_BYTES: usize = 8;
+
+/// Indices of the candidates that stand directly beside candidate `index`,
+/// on its line, separated by nothing but spaces and banner separators
+/// ("SECRET NOFORN", "SECRET DÉFENSE / SPÉCIAL FRANCE", "SECRET//NOFORN").
+fn neighbours<'c>(
+    text: &'c str,
+    candidates: &'c [Candidate],
+    index: usize,
+) -> impl Iterator<Item = usize> + 'c {
+    let this = candidates[index];
+    let gap_ok = move |from: usize, to: usize| {
+        from <= to
+            && to - from <= MAX_CAVEAT_GAP_BYTES
+            && text.is_char_boundary(from)
+            && text.is_char_boundary(to)
+            && text[from..to].chars().all(|c| {
+                matches!(
+                    c,
+                    ' ' | '\t' | '\u{A0}' | '\u{202F}' | '/' | '-' | '–' | '—' | ',' | '|' | '+'
+                )
+            })
+    };
+    let before = candidates[..index]
+        .iter()
+        .enumerate()
+        .rev()
+        .take_while(move |(_, c)| c.start + 64 >= this.start)
+        .filter(move |(_, c)| gap_ok(c.end, this.start))
+        .map(|(i, _)| i);
+    let after = candidates[index + 1..]
+        .iter()
+        .enumerate()
+        .take_while(move |(_, c)| c.start <= this.end + MAX_CAVEAT_GAP_BYTES)
+        .filter(move |(_, c)| gap_ok(this.end, c.start))
+        .map(move |(i, _)| index + 1 + i);
+    before.chain(after)
+}
+
+/// Whether a span is part of a name in code or of a longer word: glued to
+/// an underscore (`AWS_SECRET_ACCESS_KEY`), followed by an assignment
+/// (`secret = …`), or by a hyphen and a lower-case ending (the Romanian
+/// "CUI-ul", the company's identifier).
 fn in_identifier_or_assignment(text: &str, start: usize, end: usize) -> bool {
     let bytes = text.as_bytes();
-    let glued = (start > 0 && bytes[start - 1] == b'_') || bytes.get(end) == Some(&b'_');
+    let inflected = bytes.get(end) == Some(&b'-')
+        && text[end + 1..]
+            .chars()
+            .next()
+            .is_some_and(char::is_lowercase);
+    let glued =
+        (start > 0 && bytes[start - 1] == b'_') || bytes.get(end) == Some(&b'_') || inflected;
     let assigned = text[end..].trim_start_matches([' ', '\t']).starts_with('=');
     glued || assigned
 }
@@ -216,11 +380,32 @@ pub fn keep_outermost(found: &mut Vec<Qualified>) {
 #[derive(Debug)]
 struct Facts {
     case: Case,
+    /// The line holds nothing but markings, separators and banner words.
     own_line: bool,
     bracketed: bool,
     capco: bool,
+    /// Opens the first line or closes the last, set off by punctuation.
     edge: bool,
+    /// On a line of its own that is the first or last line of the text or
+    /// of a page, with document-like content on the other side of it (see
+    /// [`document_beside`]).
+    document_edge: bool,
+    /// The line carries chat punctuation: `!`, `?`, an emoji, a smiley.
+    chatty: bool,
+    /// The line is a sentence in capitals ("THIS IS OUR LITTLE SECRET"):
+    /// its capitals say nothing about the marking.
+    shouted: bool,
     hotword: bool,
+    /// The value after a label and a colon, alone up to the end of the line
+    /// or the sentence ("Statut du dossier : TRÈS SECRET").
+    after_colon: bool,
+    /// Said to be classified at this level ("classé secret défense",
+    /// "classified at the SECRET level").
+    classed: bool,
+    /// Inside a URL or a file path, or glued to an e-mail address.
+    in_url: bool,
+    /// Labels a number or an identifier ("CUI 18547290", "CUI: RO1234").
+    labels_value: bool,
     part: Part,
 }
 
@@ -278,9 +463,21 @@ fn scheme_rank(rules: &RuleSet, form_index: usize, hint: SchemeHint) -> (usize, 
 }
 
 /// Whether a form counts given the facts, with its confidence and reason.
-fn decide(context: FormContext, facts: &Facts, exact: bool) -> Option<(Confidence, &'static str)> {
+/// `multi_word`: the form is written with several words ("TRÈS SECRET").
+fn decide(
+    context: FormContext,
+    facts: &Facts,
+    exact: bool,
+    multi_word: bool,
+) -> Option<(Confidence, &'static str)> {
     use Confidence::{High, Low, Medium};
+    if facts.in_url && context != FormContext::Anywhere {
+        // `https://example.org/secret/`, `/srv/Confidentiel/`: a name.
+        return None;
+    }
     let upper = facts.case == Case::Upper;
+    // In a sentence shouted in capitals, capitals are not a sign.
+    let capitals = matches!(facts.case, Case::Upper | Case::Irregular) && !facts.shouted;
     let banner: Option<&'static str> = if facts.part == Part::Label {
         Some("sensitivity label")
     } else if facts.capco && upper {
@@ -295,11 +492,16 @@ fn decide(context: FormContext, facts: &Facts, exact: bool) -> Option<(Confidenc
         Some("banner: a line of its own")
     } else if facts.bracketed && !matches!(facts.case, Case::Lower | Case::Caseless) {
         Some("banner: bracketed or starred")
-    } else if facts.edge && upper {
+    } else if facts.edge && upper && !facts.labels_value {
         Some("banner: opens or closes the text")
     } else {
         None
     };
+    // A banner not in capitals: alone on the first or last line of a
+    // document, of a page, not a chat message.
+    let document_banner = facts.document_edge && !facts.chatty;
+    const DOCUMENT_BANNER: &str = "banner: first or last line of a document, not in capitals";
+    const CLASSED: &str = "a document said to be classified at this level";
     match context {
         FormContext::Anywhere => Some(if exact {
             (High, "written as the standard prescribes")
@@ -312,19 +514,51 @@ fn decide(context: FormContext, facts: &Facts, exact: bool) -> Option<(Confidenc
         } else {
             (Medium, "marking in running text")
         }),
-        FormContext::Banner => {
+        FormContext::Banner | FormContext::Phrase => {
             if let Some(reason) = banner {
                 Some((High, reason))
             } else if facts.hotword {
                 Some((Medium, "after a classification hotword"))
-            } else if facts.own_line && facts.case == Case::Irregular {
+            } else if facts.classed {
+                Some((Medium, CLASSED))
+            } else if document_banner {
+                Some((Medium, DOCUMENT_BANNER))
+            } else if facts.own_line && facts.case == Case::Irregular && !facts.chatty {
                 Some((Medium, "a line of its own in irregular capitals"))
+            } else if multi_word && facts.after_colon && capitals {
+                Some((Medium, "multi-word marking in capitals after a label"))
+            } else if context == FormContext::Phrase {
+                // Also an ordinary phrase: capitals make it a marking.
+                if capitals && !facts.labels_value {
+                    Some((Medium, "marking in running text, in capitals"))
+                } else {
+                    Some((Low, "also an ordinary phrase, not in capitals (audit only)"))
+                }
+            } else if facts.labels_value || facts.shouted {
+                None
             } else if facts.own_line {
-                Some((Low, "a line of its own, not in capitals (audit only)"))
+                (!facts.chatty).then_some((Low, "a line of its own, not in capitals (audit only)"))
             } else if upper {
                 Some((Low, "word in capitals inside a sentence (audit only)"))
             } else {
                 None
+            }
+        }
+        FormContext::Abbreviation => {
+            if let Some(reason) = banner {
+                Some((High, reason))
+            } else if facts.own_line && facts.case != Case::Lower {
+                Some((High, "banner: a line of its own"))
+            } else if facts.hotword {
+                Some((Medium, "after a classification hotword"))
+            } else if facts.classed {
+                Some((Medium, CLASSED))
+            } else if document_banner {
+                Some((Medium, DOCUMENT_BANNER))
+            } else if facts.case == Case::Lower {
+                Some((Low, "abbreviation in lower case (audit only)"))
+            } else {
+                Some((Medium, "abbreviated marking in running text"))
             }
         }
         FormContext::Hotword => facts
@@ -344,13 +578,31 @@ impl Facts {
         let text = segment.text;
         let (start, end) = (candidate.start, candidate.end);
         let line = Line::around(text, start, end);
+        let case = case_of(&text[start..end]);
+        let residue = Residue::of(text, &line, all);
+        let labels_value = labels_value(&text[end..line.end]);
+        let own_line = line.whole && residue.banner && !labels_value;
+        let shouted = line.whole && !own_line && residue.sentence && !residue.lower_case;
+        let document_edge = own_line
+            && case != Case::Upper
+            && edge_line(segment, &line)
+            && !heading(text, &line)
+            && document_beside(segment, &line);
         Facts {
-            case: case_of(&text[start..end]),
-            own_line: line.whole && own_line(text, &line, all),
-            bracketed: bracketed(text, start, end),
+            case,
+            own_line,
+            bracketed: bracketed(text, &line, start, end),
             capco: text[end..].starts_with("//") || text[..start].ends_with("//"),
-            edge: line.whole && edge(segment, &line, start, end),
+            edge: line.whole && edge(segment, &line, start, end, shouted),
+            document_edge,
+            // Read only where it is used: on a line of its own.
+            chatty: own_line && chatty(&text[line.start..line.end]),
+            shouted,
             hotword: after_hotword(rules, &text[line.start..start]),
+            after_colon: after_colon(text, &line, start, end, all),
+            classed: classed(&text[line.start..start], case),
+            in_url: in_url(text, &line, start, end),
+            labels_value,
             part: segment.part,
         }
     }
@@ -410,105 +662,364 @@ fn first_line_break(bytes: &[u8]) -> Option<usize> {
         .or(ascii)
 }
 
+/// The case of a span, read word by word: capitals, lower case, title or
+/// sentence case ("Très secret", "EU restricted": every word in capitals,
+/// in lower case or capitalised), or irregular (a word such as "SeCrEt").
 fn case_of(span: &str) -> Case {
-    let (mut upper, mut lower, mut title_words, mut words) = (0, 0, 0, 0);
+    let (mut upper, mut lower, mut irregular_words) = (0, 0, 0);
     for word in span
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
     {
-        words += 1;
-        let mut letters = word.chars();
-        let first = letters.next().expect("non-empty word");
-        let rest_lower = letters.clone().all(|c| !c.is_uppercase());
+        let (mut word_upper, mut word_lower) = (0, 0);
         for c in word.chars() {
-            upper += usize::from(c.is_uppercase());
-            lower += usize::from(c.is_lowercase());
+            word_upper += usize::from(c.is_uppercase());
+            word_lower += usize::from(c.is_lowercase());
         }
-        if first.is_uppercase() && rest_lower && word.chars().count() > 1 {
-            title_words += 1;
+        let mut letters = word.chars();
+        let first_upper = letters.next().is_some_and(char::is_uppercase);
+        let title = first_upper && letters.all(|c| !c.is_uppercase());
+        if word_upper > 0 && word_lower > 0 && !title {
+            irregular_words += 1;
         }
+        upper += word_upper;
+        lower += word_lower;
     }
     match (upper, lower) {
         (0, 0) => Case::Caseless,
         (_, 0) => Case::Upper,
         (0, _) => Case::Lower,
-        _ if title_words == words => Case::Title,
+        _ if irregular_words == 0 => Case::Title,
         _ => Case::Irregular,
     }
 }
 
-/// Whether the line holds nothing but markings, decoration and banner words.
-fn own_line(text: &str, line: &Line, all: &[Candidate]) -> bool {
-    let (line_start, line_end) = (line.start, line.end);
-    if line_end - line_start > MAX_BANNER_LINE_BYTES {
-        return false;
-    }
-    // Blank out every candidate on the line; what remains is the residue.
-    let first = all.partition_point(|c| c.start < line_start);
-    let covered = all[first..]
-        .iter()
-        .take_while(|c| c.start < line_end)
-        .filter(|c| c.end <= line_end)
-        .map(|c| (c.start, c.end));
-    let mut position = line_start;
-    let mut residue_ok = true;
-    let mut check = |piece: &str| {
-        residue_ok &= piece
-            .split(|c: char| !c.is_alphanumeric())
-            .all(banner_residue_word);
-    };
-    for (start, end) in covered {
-        if start > position {
-            check(&text[position..start]);
+/// What stands on a candidate's line once every candidate is blanked out.
+#[derive(Debug, Clone, Copy)]
+struct Residue {
+    /// Nothing but separators, digits and banner words: a banner line.
+    banner: bool,
+    /// A sentence: a function word, an elision ("C'EST", "IT'S"), or two
+    /// words that have no place on a banner line.
+    sentence: bool,
+    /// A lower-case letter somewhere on the line.
+    lower_case: bool,
+}
+
+impl Residue {
+    fn of(text: &str, line: &Line, all: &[Candidate]) -> Residue {
+        let (line_start, line_end) = (line.start, line.end);
+        let mut residue = Residue {
+            banner: line_end - line_start <= MAX_BANNER_LINE_BYTES,
+            sentence: false,
+            lower_case: text[line_start..line_end].chars().any(char::is_lowercase),
+        };
+        if line_end - line_start > MAX_BANNER_LINE_BYTES {
+            return residue;
         }
-        position = position.max(end);
+        // Blank out every candidate on the line; what remains is the residue.
+        let first = all.partition_point(|c| c.start < line_start);
+        let covered = all[first..]
+            .iter()
+            .take_while(|c| c.start < line_end)
+            .filter(|c| c.end <= line_end)
+            .map(|c| (c.start, c.end));
+        let mut foreign_words = 0;
+        let mut check = |piece: &str| {
+            for_each_word(piece, |word, after| {
+                let mut after = after.chars();
+                let elided = matches!(after.next(), Some('\'' | '’'))
+                    && after.next().is_some_and(char::is_alphabetic);
+                if elided || is_sentence_word(word) {
+                    residue.sentence = true;
+                    residue.banner = false;
+                } else if !banner_residue_word(word) {
+                    residue.banner = false;
+                    foreign_words += 1;
+                }
+            });
+        };
+        let mut position = line_start;
+        for (start, end) in covered {
+            if start > position {
+                check(&text[position..start]);
+            }
+            position = position.max(end);
+        }
+        if position < line_end {
+            check(&text[position..line_end]);
+        }
+        residue.sentence |= foreign_words >= 2;
+        residue
     }
-    if position < line_end {
-        check(&text[position..line_end]);
-    }
-    residue_ok
 }
 
 fn banner_residue_word(word: &str) -> bool {
     if word.is_empty() || word.chars().all(|c| c.is_ascii_digit()) {
         return true;
     }
+    // Short words in capitals are codes: "SCI", "NF", "USA", "N° 2".
     let short_capitals = word.chars().count() <= 3 && !word.chars().any(char::is_lowercase);
     short_capitals || BANNER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(word))
 }
 
+/// Short words that make a line a sentence: pronouns, articles,
+/// auxiliaries, chat words, in English and French. Words that banner lines
+/// use ("of", "de", "sur", "to", "and") are not among them.
+#[rustfmt::skip]
+const SENTENCE_WORDS: &[&str] = &[
+    "a", "i", "an", "is", "it", "its", "am", "are", "was", "be", "do", "did", "not", "yes",
+    "my", "me", "we", "our", "you", "he", "she", "his", "her", "him", "the", "or", "but",
+    "so", "if", "at", "in", "on", "up", "out", "get", "got", "lol", "omg", "wow", "why",
+    "how", "who", "what", "this", "that", "keep", "please", "tell",
+    "à", "au", "aux", "ce", "ces", "des", "du", "en", "il", "ils", "je", "tu", "la", "le",
+    "les", "ma", "mon", "mes", "ta", "ton", "tes", "sa", "son", "ses", "ne", "pas", "un",
+    "une", "est", "es", "ai", "va", "ou", "où", "oui", "qui", "que", "moi", "toi", "lui",
+    "nos", "vos", "par", "ça", "si", "mdr", "plus",
+];
+
+/// Calls `f` with each word (a run of letters and digits) of `piece` and
+/// the text after it.
+fn for_each_word(piece: &str, mut f: impl FnMut(&str, &str)) {
+    let mut start = None;
+    for (i, c) in piece.char_indices() {
+        if c.is_alphanumeric() {
+            start.get_or_insert(i);
+        } else if let Some(s) = start.take() {
+            f(&piece[s..i], &piece[i..]);
+        }
+    }
+    if let Some(s) = start {
+        f(&piece[s..], "");
+    }
+}
+
+fn is_sentence_word(word: &str) -> bool {
+    word.len() <= 6 && SENTENCE_WORDS.iter().any(|w| lower_eq(word, w))
+}
+
+/// Whether `word` is `lower` in any case (`lower` is written in lower case;
+/// non-ASCII letters compared through their lower case).
+fn lower_eq(word: &str, lower: &str) -> bool {
+    let mut a = word.chars().flat_map(char::to_lowercase);
+    let mut b = lower.chars();
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x == y => {}
+            _ => return false,
+        }
+    }
+}
+
+/// Whether the text after a span, on its line, holds an identifier before
+/// any lower-case word: the span labels a value ("CUI 18547290", "CUI:
+/// RO18547290", "CUI/CIF: RO 12345678"), it is no banner. An identifier is
+/// a run of five digits or more, or digits glued to capitals; page and copy
+/// numbers ("SECRET 1/2", "COPIE N° 3") are shorter.
+fn labels_value(after: &str) -> bool {
+    let after = &after[..floor_char_boundary(after, 32)];
+    let mut digits = 0;
+    for c in after.chars() {
+        if c.is_lowercase() {
+            return false;
+        }
+        if c.is_ascii_digit() {
+            digits += 1;
+            if digits >= 5 {
+                return true;
+            }
+        } else if c.is_whitespace() && digits > 0 || matches!(c, ':' | ',' | ';') {
+            // A token ends; "RO 12 345 678" still counts by its digits.
+            digits = 0;
+        }
+    }
+    false
+}
+
+/// Whether a line is the first or the last line with text of the segment,
+/// or of a page in it (a form feed ends a page).
+fn edge_line(segment: &Segment<'_>, line: &Line) -> bool {
+    opens_page(segment, line) || closes_page(segment, line)
+}
+
+/// Whether no text stands before the line in its segment or its page, but
+/// page furniture (blank lines, page numbers).
+fn opens_page(segment: &Segment<'_>, line: &Line) -> bool {
+    if segment.first_text >= line.start {
+        return true;
+    }
+    let before = &segment.text[..line.start];
+    let from = floor_char_boundary(before, before.len().saturating_sub(MAX_LINE_SEARCH_BYTES));
+    let window = &before[from..];
+    let (page, page_starts) = match window.rfind('\x0C') {
+        Some(i) => (&window[i + 1..], true),
+        None => (window, from == 0),
+    };
+    page_starts && page.split(['\n', '\r']).all(page_furniture)
+}
+
+/// Whether no text stands after the line in its segment or its page, but
+/// page furniture ("Page 2 sur 3", "- 2 -").
+fn closes_page(segment: &Segment<'_>, line: &Line) -> bool {
+    if segment.last_text <= line.end {
+        return true;
+    }
+    let after = &segment.text[line.end..];
+    let window = &after[..floor_char_boundary(after, MAX_LINE_SEARCH_BYTES)];
+    let (page, page_ends) = match window.find('\x0C') {
+        Some(i) => (&window[..i], true),
+        None => (window, window.len() == after.len()),
+    };
+    page_ends && page.split(['\n', '\r']).all(page_furniture)
+}
+
+/// Whether a line holds nothing but a page number and its words.
+fn page_furniture(line: &str) -> bool {
+    line.split(|c: char| !c.is_alphanumeric()).all(|word| {
+        word.is_empty()
+            || word.chars().all(|c| c.is_ascii_digit())
+            || ["page", "p", "sur", "of", "de", "pages"]
+                .iter()
+                .any(|w| word.eq_ignore_ascii_case(w))
+    })
+}
+
+/// How far a banner line's neighbourhood is read for document-like content.
+const DOCUMENT_WINDOW_BYTES: usize = 2048;
+
+/// Whether the text on the other side of an edge line (after a first line,
+/// before a last one) looks like a document rather than a chat message: two
+/// lines of text or more, or a line that opens like a note or a mail
+/// ("Objet :", "Subject:", "Réf. :", a Markdown heading).
+fn document_beside(segment: &Segment<'_>, line: &Line) -> bool {
+    let text = segment.text;
+    let at_start = opens_page(segment, line);
+    let (from, to) = if at_start {
+        (
+            line.end,
+            floor_char_boundary(text, line.end + DOCUMENT_WINDOW_BYTES),
+        )
+    } else {
+        (
+            ceil_char_boundary(text, line.start.saturating_sub(DOCUMENT_WINDOW_BYTES)),
+            line.start,
+        )
+    };
+    let mut lines_with_text = 0;
+    // Stop at the page's end: another page is not this banner's document.
+    let beside = &text[from..to];
+    let beside = if at_start {
+        beside.split('\x0C').next().unwrap_or_default()
+    } else {
+        beside.rsplit('\x0C').next().unwrap_or_default()
+    };
+    for l in beside.split(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        let l = l.trim();
+        if !l.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        lines_with_text += 1;
+        if lines_with_text >= 2 || opens_like_a_document(l) {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether a line is a Markdown or reStructuredText title ("# Secret",
+/// "Top Secret" over a line of `=`): the title of a text about it, not a
+/// banner.
+fn heading(text: &str, line: &Line) -> bool {
+    if text[line.start..line.end].trim_start().starts_with('#') {
+        return true;
+    }
+    let after = &text[line.end..];
+    let after = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'));
+    after.is_some_and(|after| {
+        let next = after
+            .split(['\n', '\r'])
+            .next()
+            .unwrap_or_default()
+            .trim_end();
+        next.len() >= 3
+            && next
+                .chars()
+                .all(|c| matches!(c, '=' | '-' | '~' | '^' | '*'))
+    })
+}
+
+/// Labels that open the lines of a note, a letter or a mail.
+#[rustfmt::skip]
+const DOCUMENT_LABELS: &[&str] = &[
+    "objet", "subject", "sujet", "ref", "réf", "référence", "reference", "from", "to",
+    "de", "à", "date", "destinataire", "destinataires", "expéditeur", "pj", "cc",
+    "memo", "memorandum", "note", "affaire", "dossier",
+];
+
+fn opens_like_a_document(line: &str) -> bool {
+    if line.starts_with('#') {
+        return true;
+    }
+    let Some((label, _)) = line.split_once([':', '：']) else {
+        return false;
+    };
+    let label = label.trim().trim_end_matches('.');
+    DOCUMENT_LABELS.iter().any(|l| lower_eq(label, l))
+}
+
+/// Whether a line carries chat punctuation: `!`, `?`, an ellipsis, an
+/// emoji, a smiley.
+fn chatty(line: &str) -> bool {
+    line.chars().any(|c| {
+        matches!(c, '!' | '?' | '…' | '¡' | '¿' | '\u{2600}'..='\u{27BF}' | '\u{1F000}'..='\u{1FAFF}')
+    }) || [":)", ":-)", ";)", ";-)", ":(", ":D", ":p", ":P", "^^"]
+        .iter()
+        .any(|smiley| line.contains(smiley))
+}
+
 /// Whether the span is enclosed in brackets, parentheses, guillemets or
-/// stars (Markdown bold included).
-fn bracketed(text: &str, start: usize, end: usize) -> bool {
+/// stars (Markdown bold included). Parentheses count only at the start of
+/// the line, where a portion mark stands: after words, "(CUI)" spells out
+/// an acronym.
+fn bracketed(text: &str, line: &Line, start: usize, end: usize) -> bool {
     let skip = |c: char| c == ' ' || c == '\u{A0}' || c == '\u{202F}' || is_invisible(c);
-    let before = text[..start].trim_end_matches(skip).chars().next_back();
+    let before_text = text[..start].trim_end_matches(skip);
+    let before = before_text.chars().next_back();
     let after = text[end..].trim_start_matches(skip).chars().next();
-    matches!(
-        (before, after),
+    match (before, after) {
+        (Some('('), Some(')')) => {
+            let open = before_text.len() - 1;
+            open >= line.start && !text[line.start..open].chars().any(char::is_alphanumeric)
+        }
         (Some('['), Some(']'))
-            | (Some('('), Some(')'))
-            | (Some('{'), Some('}'))
-            | (Some('<'), Some('>'))
-            | (Some('«'), Some('»'))
-            | (Some('*'), Some('*'))
-            | (Some('_'), Some('_'))
-    )
+        | (Some('{'), Some('}'))
+        | (Some('<'), Some('>'))
+        | (Some('«'), Some('»'))
+        | (Some('*'), Some('*'))
+        | (Some('_'), Some('_')) => true,
+        _ => false,
+    }
 }
 
 /// Whether the span opens the first line of the text or closes its last
 /// line, set off from the rest of the line by punctuation ("SECRET - ordre
-/// du jour", "… — DIFFUSION RESTREINTE").
-fn edge(segment: &Segment<'_>, line: &Line, start: usize, end: usize) -> bool {
+/// du jour", "… — DIFFUSION RESTREINTE"). On a line shouted in capitals, a
+/// comma or a full stop is a sentence's, not a banner's: only dashes, bars
+/// and colons set the marking off.
+fn edge(segment: &Segment<'_>, line: &Line, start: usize, end: usize, shouted: bool) -> bool {
     let text = segment.text;
     let no_text = |s: &str| !s.chars().any(char::is_alphanumeric);
-    let set_off = |c: Option<char>| {
-        matches!(
-            c,
-            None | Some(
-                ':' | '-' | '–' | '—' | '|' | '/' | '.' | ',' | ';' | '\u{2010}'..='\u{2015}'
-            )
-        )
+    let set_off = |c: Option<char>| match c {
+        None => true,
+        Some(',' | '.' | ';') => !shouted,
+        // A slash after a word opening a text joins two names ("CUI/CIF").
+        Some('/') => false,
+        Some(c) => matches!(c, ':' | '-' | '–' | '—' | '|' | '\u{2010}'..='\u{2015}'),
     };
+    let set_off_before = |c: Option<char>| c == Some('/') || set_off(c);
     let before = &text[line.start..start];
     let after = &text[end..line.end];
     let opens = segment.first_text >= line.start
@@ -516,8 +1027,106 @@ fn edge(segment: &Segment<'_>, line: &Line, start: usize, end: usize) -> bool {
         && set_off(after.trim_start().chars().next());
     let closes = segment.last_text <= line.end
         && no_text(after)
-        && set_off(before.trim_end().chars().next_back());
+        && set_off_before(before.trim_end().chars().next_back());
     opens || closes
+}
+
+/// Whether the span is the value after a label and a colon, alone up to the
+/// end of its line or sentence: "Statut du dossier : TRÈS SECRET",
+/// "Handling status: TOP SECRET, hand delivery only".
+fn after_colon(text: &str, line: &Line, start: usize, end: usize, all: &[Candidate]) -> bool {
+    let before = text[line.start..start].trim_end();
+    let Some(label) = before.strip_suffix([':', '：']) else {
+        return false;
+    };
+    if !label.chars().any(char::is_alphabetic) {
+        return false;
+    }
+    let after = &text[end..line.end];
+    let value_end = after.find(['.', ',', ';', '(']).unwrap_or(after.len());
+    // Other markings on the rest of the value ("TRÈS SECRET SPÉCIAL
+    // FRANCE") are part of it.
+    let mut position = end;
+    let value_end = end + value_end;
+    let mut only_banner_words = true;
+    let first = all.partition_point(|c| c.start < end);
+    for c in all[first..].iter().take_while(|c| c.start < value_end) {
+        only_banner_words &= text[position..c.start]
+            .split(|ch: char| !ch.is_alphanumeric())
+            .all(banner_residue_word);
+        position = position.max(c.end);
+    }
+    only_banner_words
+        && text[position.min(value_end)..value_end]
+            .split(|ch: char| !ch.is_alphanumeric())
+            .all(banner_residue_word)
+}
+
+/// Whether the text before a span, on its line, says that a document is
+/// classified at that level: "classé secret défense", "classifiée Très
+/// Secret", "classé au niveau Secret", "classified Top Secret", "classified
+/// at the SECRET level". In English a level in lower case after "classified
+/// as" names a category of data ("data classified as confidential"), not a
+/// marking: English levels must be capitalised.
+fn classed(before: &str, case: Case) -> bool {
+    let from = floor_char_boundary(before, before.len().saturating_sub(HOTWORD_WINDOW_BYTES));
+    let words = before[from..]
+        .rsplit(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(4);
+    for word in words {
+        if CLASSED_FR.iter().any(|w| lower_eq(word, w)) {
+            return true;
+        }
+        if CLASSED_EN.iter().any(|w| lower_eq(word, w)) {
+            return case != Case::Lower;
+        }
+        // Between the verb and the level, only these words.
+        if !CLASSED_FILLERS.iter().any(|w| lower_eq(word, w)) {
+            return false;
+        }
+    }
+    false
+}
+
+#[rustfmt::skip]
+const CLASSED_FR: &[&str] = &[
+    "classé", "classée", "classés", "classées", "classe", "classee", "classes", "classees",
+    "classifié", "classifiée", "classifiés", "classifiées", "classifie", "classifiee",
+    "classifies", "classifiees",
+];
+const CLASSED_EN: &[&str] = &["classified", "classed"];
+#[rustfmt::skip]
+const CLASSED_FILLERS: &[&str] = &[
+    "au", "niveau", "en", "à", "a", "as", "at", "the", "level", "comme",
+];
+
+/// Whether the span is part of a URL, a file path or an e-mail address:
+/// `https://example.org/secret/page`, `/srv/partage/Confidentiel/`,
+/// `secret@example.org`.
+fn in_url(text: &str, line: &Line, start: usize, end: usize) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.get(end) == Some(&b'@') || (start > 0 && bytes[start - 1] == b'@') {
+        return true;
+    }
+    // The token holding the span: back to the last white space.
+    let from =
+        floor_char_boundary(text, start.saturating_sub(MAX_LINE_SEARCH_BYTES)).max(line.start);
+    let token_start = text[from..start]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| c.is_whitespace())
+        .map_or(from, |(i, c)| from + i + c.len_utf8());
+    let token = &text[token_start..start];
+    let token = token.trim_start_matches(['(', '<', '[', '"', '\'', '«']);
+    if token.contains("://") || token.starts_with("www.") {
+        return true;
+    }
+    // A path: the span is a segment after a slash or a backslash, in a
+    // token that starts like a path.
+    let after_separator = start > 0 && matches!(bytes[start - 1], b'/' | b'\\');
+    let path_token = token.starts_with(['/', '~', '.', '\\']) || token.get(1..3) == Some(":\\");
+    after_separator && path_token && !token.ends_with("//")
 }
 
 /// Whether the text before a span, on its line, ends with a hotword and a
@@ -593,6 +1202,125 @@ mod tests {
         assert_eq!(case_of("S E C R E T"), Case::Upper);
         assert_eq!(case_of("СЕКRЕТ"), Case::Upper);
         assert_eq!(case_of("1234"), Case::Caseless);
+        // Sentence case and an acronym beside a lower-case word are not
+        // irregular: they are how ordinary phrases are written.
+        assert_eq!(case_of("Très secret"), Case::Title);
+        assert_eq!(case_of("EU restricted"), Case::Title);
+        assert_eq!(case_of("Eu rEsTrIcTeD"), Case::Irregular);
+    }
+
+    fn residue(line: &str) -> Residue {
+        let rules = RuleSet::builtin();
+        let matcher = Matcher::new(&rules);
+        let normalized = Normalized::new(line);
+        let mut candidates = Vec::new();
+        matcher.find(line, &normalized, 0, &mut candidates, &mut Vec::new());
+        candidates.sort_unstable_by_key(|c| (c.start, c.end));
+        let start = candidates.first().map_or(0, |c| c.start);
+        Residue::of(line, &Line::around(line, start, start), &candidates)
+    }
+
+    #[test]
+    fn banner_lines_are_told_from_sentences() {
+        for banner in [
+            "SECRET - PAGE 2 SUR 3",
+            "TOP SECRET//SCI//NOFORN",
+            "CONFIDENTIEL - COPIE N° 2 SUR 5",
+            "SECRET - UK EYES ONLY",
+            "*** TRÈS SECRET SPÉCIAL FRANCE ***",
+        ] {
+            let r = residue(banner);
+            assert!(r.banner && !r.sentence, "{banner}: {r:?}");
+        }
+        for sentence in [
+            "IT IS A SECRET",
+            "C'EST SECRET",
+            "IT'S TOP SECRET",
+            "THIS IS OUR LITTLE SECRET",
+            "TOTALLY CONFIDENTIAL BETWEEN US",
+        ] {
+            let r = residue(sentence);
+            assert!(!r.banner && r.sentence, "{sentence}: {r:?}");
+        }
+    }
+
+    #[test]
+    fn a_one_word_form_is_not_two_words() {
+        assert!(splits_a_word("ORCON", "or con"));
+        assert!(!splits_a_word("ORCON", "ORCON"));
+        assert!(!splits_a_word("SECRET", "S E C R E T"));
+        assert!(!splits_a_word("CONFIDENTIAL", "CONFID-\nENTIAL"));
+        assert!(!splits_a_word("TOP SECRET", "TOP SECRET"));
+    }
+
+    #[test]
+    fn identifiers_after_a_word_are_values() {
+        assert!(labels_value(" 18547290"));
+        assert!(labels_value(": RO18547290"));
+        assert!(labels_value("/CIF: RO 12345678"));
+        assert!(!labels_value(" - page 2 sur 3"));
+        assert!(!labels_value(" 1/2"));
+        assert!(!labels_value(" - COPIE N° 2 SUR 5"));
+        assert!(!labels_value(" 2027"));
+        assert!(!labels_value(": Q3 results attached"));
+        assert!(labels_value(" J40/1234/2010"));
+    }
+
+    #[test]
+    fn classified_at_a_level_is_read_before_the_level() {
+        assert!(classed("Le document classé ", Case::Lower));
+        assert!(classed("Ce dossier est classifié ", Case::Title));
+        assert!(classed("Le rapport est classé au niveau ", Case::Title));
+        assert!(classed("It was classified at the ", Case::Upper));
+        assert!(classed("The file is classified ", Case::Title));
+        // English levels in lower case name categories of data.
+        assert!(!classed("Data classified as ", Case::Lower));
+        assert!(!classed("Il a classé ses ", Case::Lower));
+        assert!(!classed("Classement ", Case::Lower));
+    }
+
+    #[test]
+    fn urls_and_paths_are_names() {
+        let in_url_at = |text: &str, word: &str| {
+            let start = text.find(word).unwrap();
+            let end = start + word.len();
+            in_url(text, &Line::around(text, start, end), start, end)
+        };
+        assert!(in_url_at("See https://example.org/secret/page", "secret"));
+        assert!(in_url_at("https://secret.example.org", "secret"));
+        assert!(in_url_at(
+            "Voir /srv/partage/Confidentiel/budget.xlsx",
+            "Confidentiel"
+        ));
+        assert!(in_url_at("C:\\Partage\\Secret\\note.docx", "Secret"));
+        assert!(in_url_at("write to secret@example.org", "secret"));
+        assert!(!in_url_at("SECRET//NOFORN", "NOFORN"));
+        assert!(!in_url_at("RESTREINT UE/EU RESTRICTED", "EU RESTRICTED"));
+    }
+
+    #[test]
+    fn document_edges_need_a_document_beside_them() {
+        let at = |text: &str, word: &str| {
+            let segment = Segment::new(text, Part::Body);
+            let start = text.find(word).unwrap();
+            let line = Line::around(text, start, start + word.len());
+            edge_line(&segment, &line) && document_beside(&segment, &line)
+        };
+        assert!(at("Secret\nObjet : mutations", "Secret"));
+        assert!(at("Une ligne.\nDeux lignes.\nSecret", "Secret"));
+        assert!(at("page 1\n\x0cSecret\nUne ligne.\nDeux lignes.", "Secret"));
+        assert!(!at("Secret\nJe te raconte demain.", "Secret"));
+        assert!(!at("Une.\nSecret\nDeux.\nTrois.", "Secret"));
+        // Page numbers after the banner do not move it off the page's end.
+        assert!(at("Une.\nDeux.\nSecret\nPage 2 sur 3\n", "Secret"));
+        assert!(at("Une.\nDeux.\nSecret\n- 2 -\x0cTrois.", "Secret"));
+        let title = |text: &str| {
+            let start = text.find("Secret").unwrap();
+            heading(text, &Line::around(text, start, start + 6))
+        };
+        assert!(title("# Secret\n\nA tool that keeps a secret."));
+        assert!(title("Top Secret\n==========\n\nA game."));
+        assert!(!title("Secret\nObjet : mutations"));
     }
 
     #[test]

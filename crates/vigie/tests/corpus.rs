@@ -94,6 +94,11 @@ fn ordinary_words_are_not_markings() {
 }
 
 #[test]
+fn markings_are_read_as_people_write_them() {
+    check("banners.jsonl", 150);
+}
+
+#[test]
 fn sensitive_data_is_found_when_valid_and_only_then() {
     check("data.jsonl", 120);
 }

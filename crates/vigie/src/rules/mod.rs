@@ -95,6 +95,17 @@ pub enum FormContext {
     Hotword,
     /// Only inside CAPCO `//` syntax ("SECRET//REL TO USA, FVEY").
     Capco,
+    /// A multi-word marking that is also an ordinary phrase (the idiom
+    /// "secret défense", "the EU restricted imports", "official, sensitive
+    /// matters"): a marking as a banner, after a hotword, in a document
+    /// said to be classified at that level, or written in capitals; in
+    /// running text otherwise, reported for audit only.
+    Phrase,
+    /// An abbreviation of a marking ("Diff. Restr.", "Conf. Déf."): a
+    /// marking anywhere unless written in lower case in running text, where
+    /// it may be something else ("la conf. déf. du routeur") and is
+    /// reported for audit only.
+    Abbreviation,
 }
 
 /// One written form of a rule, compiled for the matcher.

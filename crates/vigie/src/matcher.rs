@@ -10,6 +10,16 @@
 //! The same pass finds the keywords that gate the regexes of data rules
 //! ("ghp" for GitHub tokens, "mot de passe" for passwords): a keyword needs a
 //! word boundary only before it, since a token goes on after its prefix.
+//!
+//! Two more forms of a text are searched for markings when it needs them
+//! (see [`crate::normalize`]): its display form, when it holds a
+//! right-to-left override, and its leetspeak form, when one of its
+//! leetspeak words could be part of a marking. A leetspeak match counts
+//! only if it reads at least one digit or symbol as a letter and is at least
+//! [`MIN_LEET_LETTERS`] letters long: `T0P S3CR3T` and `TLP:R3D` are
+//! markings, `CU1` and `T0` are not.
+
+use std::cell::RefCell;
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
@@ -21,6 +31,24 @@ use crate::rules::pattern::Gate;
 /// How many word starts [`Matcher::may_match`] remembers: more than any
 /// built-in literal is long.
 const RECENT: usize = 64;
+
+/// Shortest marking literal found in leetspeak: shorter ones ("cui", "dr")
+/// are too easily a code or an abbreviation with a digit in it.
+const MIN_LEET_LETTERS: usize = 5;
+
+/// Letters `a` to `z`, for the table of letter pairs.
+const LETTERS: usize = 26;
+
+thread_local! {
+    /// Buffers for the display and leetspeak forms, kept between scans.
+    static SECOND_FORMS: RefCell<SecondForms> = RefCell::new(SecondForms::default());
+}
+
+#[derive(Default)]
+struct SecondForms {
+    normalized: Normalized,
+    spelled: String,
+}
 
 /// A literal found on word boundaries, in matching-form and original
 /// coordinates.
@@ -58,6 +86,20 @@ pub struct Matcher {
     /// For each pattern, the data patterns (in [`RuleSet::patterns`]) it
     /// gates.
     gates_by_pattern: Vec<Vec<usize>>,
+    /// The marking patterns of at least [`MIN_LEET_LETTERS`] bytes, folded
+    /// as the leetspeak form is (`l` read as `i`).
+    leet_automaton: AhoCorasick,
+    /// The pattern (index in `forms_by_pattern`) of each `leet_automaton`
+    /// pattern.
+    leet_patterns: Vec<usize>,
+    /// The same literals, one after another with a NUL between them: every
+    /// piece of a leetspeak word that a match could cover is found in it.
+    leet_literals: Vec<u8>,
+    /// Whether each pair of letters (`a` to `z`, first * 26 + second)
+    /// stands in `leet_literals`: a cheap test before the search there.
+    leet_pairs: Vec<bool>,
+    /// Length of the longest literal in `leet_literals`.
+    longest_leet_literal: usize,
 }
 
 impl Matcher {
@@ -109,11 +151,39 @@ impl Matcher {
             .prefilter(false)
             .build(&patterns)
             .expect("literal patterns of bounded size always compile");
+        let mut leet_literal_list: Vec<Vec<u8>> = Vec::new();
+        let mut leet_patterns = Vec::new();
+        for (pattern, literal) in patterns.iter().enumerate() {
+            if !forms_by_pattern[pattern].is_empty() && literal.len() >= MIN_LEET_LETTERS {
+                leet_literal_list.push(literal.iter().map(|&b| normalize::leet_fold(b)).collect());
+                leet_patterns.push(pattern);
+            }
+        }
+        let leet_automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&leet_literal_list)
+            .expect("literal patterns of bounded size always compile");
+        let mut leet_pairs = vec![false; LETTERS * LETTERS];
+        for literal in &leet_literal_list {
+            for pair in literal.windows(2) {
+                if let Some(index) = pair_index(pair[0], pair[1]) {
+                    leet_pairs[index] = true;
+                }
+            }
+        }
+        let leet_literals = leet_literal_list.join(&0u8);
+        let longest_leet_literal = leet_literal_list.iter().map(Vec::len).max().unwrap_or(0);
         Matcher {
             automaton,
             screen,
             forms_by_pattern,
             gates_by_pattern,
+            leet_automaton,
+            leet_patterns,
+            leet_literals,
+            leet_pairs,
+            longest_leet_literal,
         }
     }
 
@@ -125,6 +195,12 @@ impl Matcher {
     /// the last 64 word starts (`RECENT`) are kept, so that a pattern found
     /// inside a word (the literal "dr" in "grand rendez-vous", which reads
     /// "grandrendezvous") does not count.
+    ///
+    /// The other forms cost nothing on text without digits, `@`, `$` and
+    /// right-to-left overrides: the stream notes them on its way. A text
+    /// with an override may pass; one with digits passes only if one of its
+    /// leetspeak words could be part of a marking
+    /// ([`Matcher::may_hold_leet`]).
     pub fn may_match(&self, original: &str) -> bool {
         let screen = &self.screen;
         let mut state = screen
@@ -134,7 +210,7 @@ impl Matcher {
         let mut starts = [usize::MAX; RECENT];
         let mut k = 0usize;
         let mut n = 0usize;
-        normalize::for_each_byte(original, |byte, word_start| {
+        let seen = normalize::stream(original, |byte, word_start| {
             if word_start {
                 starts[k % RECENT] = n;
                 k += 1;
@@ -145,7 +221,47 @@ impl Matcher {
                 && starts_a_word(screen, state, n, &starts, k);
             n += 1;
             found
+        });
+        seen.stopped || seen.overrides || (seen.leet && self.may_hold_leet(original))
+    }
+
+    /// Whether the leetspeak form of `original` may hold a marking: whether
+    /// some leetspeak word of it (see [`normalize::leet_words`]) could lie
+    /// inside a marking literal. A match starts and ends on word boundaries,
+    /// so it holds whole words; each run of ASCII letters, digits and
+    /// symbols of such a word, read as the leetspeak form reads it, is then
+    /// a piece of a literal. Cheap: most words with digits ("14h30", "v2",
+    /// "4pm") fail on their first pair of letters.
+    pub fn may_hold_leet(&self, original: &str) -> bool {
+        normalize::leet_words(original, |start, end| {
+            original[start..end]
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '@' || c == '$'))
+                .filter(|piece| !piece.is_empty())
+                .all(|piece| self.in_leet_literal(piece.as_bytes()))
         })
+    }
+
+    /// Whether an ASCII piece of a leetspeak word, read as the leetspeak
+    /// form reads it, stands in a marking literal.
+    fn in_leet_literal(&self, piece: &[u8]) -> bool {
+        let read = |&b: &u8| {
+            normalize::leet_fold(normalize::leet_letter(b).unwrap_or(b.to_ascii_lowercase()))
+        };
+        let pairs_ok = piece.windows(2).all(|pair| {
+            pair_index(read(&pair[0]), read(&pair[1])).is_some_and(|index| self.leet_pairs[index])
+        });
+        if !pairs_ok || piece.len() > self.longest_leet_literal {
+            return false;
+        }
+        // On the stack: this runs on the hot path of texts with digits.
+        let mut folded = [0u8; RECENT];
+        let Some(folded) = folded.get_mut(..piece.len()) else {
+            return true; // longer than the buffer: let the search decide
+        };
+        for (slot, byte) in folded.iter_mut().zip(piece) {
+            *slot = read(byte);
+        }
+        memchr::memmem::find(&self.leet_literals, folded).is_some()
     }
 
     /// Forms that write pattern `pattern`.
@@ -171,6 +287,7 @@ impl Matcher {
         out: &mut Vec<Candidate>,
         gates: &mut Vec<GateHit>,
     ) {
+        let first = out.len();
         for found in self.automaton.find_overlapping_iter(normalized.as_bytes()) {
             let (start, end) = (found.start(), found.end());
             if !normalized.is_boundary(start) {
@@ -192,7 +309,106 @@ impl Matcher {
                 });
             }
         }
+        let first_forms = out.len();
+        SECOND_FORMS.with(|second| {
+            let SecondForms {
+                normalized,
+                spelled,
+            } = &mut *second.borrow_mut();
+            if normalized.rebuild_display(original) {
+                self.find_in_second_form(original, normalized, None, offset, out);
+            }
+            if self.may_hold_leet(original) {
+                normalized.rebuild_leet(original, spelled);
+                self.find_in_second_form(original, normalized, Some(spelled), offset, out);
+            }
+            if spelled.capacity() > SECOND_FORMS_KEEP_BYTES
+                || normalized.len() > SECOND_FORMS_KEEP_BYTES
+            {
+                *spelled = String::new();
+                *normalized = Normalized::default();
+            }
+        });
+        if out.len() > first_forms {
+            // A literal the forms share (an override around one letter of
+            // "SECRET" reads the same both ways) is one candidate.
+            dedup_tail(out, first);
+        }
     }
+
+    /// Appends to `out` the marking literals found on word boundaries in a
+    /// second form of `original` (the display form, or the leetspeak form
+    /// when `spelled` is given).
+    fn find_in_second_form(
+        &self,
+        original: &str,
+        normalized: &Normalized,
+        spelled: Option<&str>,
+        offset: usize,
+        out: &mut Vec<Candidate>,
+    ) {
+        let automaton = if spelled.is_some() {
+            &self.leet_automaton
+        } else {
+            &self.automaton
+        };
+        for hit in automaton.find_overlapping_iter(normalized.as_bytes()) {
+            let (start, end) = (hit.start(), hit.end());
+            if !(normalized.is_boundary(start) && normalized.is_boundary(end)) {
+                continue;
+            }
+            let pattern = match spelled {
+                Some(_) => self.leet_patterns[hit.pattern().as_usize()],
+                None => hit.pattern().as_usize(),
+            };
+            if self.forms_by_pattern[pattern].is_empty() {
+                continue;
+            }
+            let (original_start, original_end) = normalized.original_range(original, start, end);
+            if let Some(spelled) = spelled
+                && !reads_leet(
+                    &original[original_start..original_end],
+                    &spelled[original_start..original_end],
+                )
+            {
+                continue;
+            }
+            out.push(Candidate {
+                pattern,
+                start: original_start + offset,
+                end: original_end + offset,
+            });
+        }
+    }
+}
+
+/// Second-form buffers larger than this are given back after a search.
+const SECOND_FORMS_KEEP_BYTES: usize = 1 << 20;
+
+/// Sorts `out[first..]` and drops its repeated candidates, in place.
+fn dedup_tail(out: &mut Vec<Candidate>, first: usize) {
+    out[first..].sort_unstable_by_key(|c| (c.start, c.end, c.pattern));
+    let mut kept = first;
+    for read in first..out.len() {
+        if kept == first || out[kept - 1] != out[read] {
+            out[kept] = out[read];
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+/// Index of a pair of letters in [`Matcher`]'s `leet_pairs`.
+fn pair_index(first: u8, second: u8) -> Option<usize> {
+    (first.is_ascii_lowercase() && second.is_ascii_lowercase())
+        .then(|| (first - b'a') as usize * LETTERS + (second - b'a') as usize)
+}
+
+/// Whether a leetspeak match (its original text, and the same text as
+/// spelled) reads at least one digit or symbol as a letter: otherwise the
+/// matching form has it already, or it is only `l` read as `i`.
+fn reads_leet(original: &str, spelled: &str) -> bool {
+    original != spelled
 }
 
 /// Whether one of the patterns that end at byte `n` of the matching form
@@ -348,6 +564,70 @@ mod tests {
         assert!(matcher.may_match(&text));
     }
 
+    #[test]
+    fn leetspeak_markings_are_candidates_when_the_whole_form_reads() {
+        // Nested literals are all candidates, as in the matching form.
+        let texts = found("T0P S3CR3T");
+        assert!(texts.contains(&("TOP SECRET".to_string(), "T0P S3CR3T")));
+        assert!(texts.contains(&("SECRET".to_string(), "S3CR3T")));
+        let texts = found("Classé C0NF1D3NT13L D3F3NS3 en 1998");
+        assert!(texts.contains(&("CONFIDENTIEL DÉFENSE".to_string(), "C0NF1D3NT13L D3F3NS3")));
+        let texts: Vec<(String, &str)> = found("D1FFU510N R35TR31NT3 / TLP:R3D / $ECRET");
+        assert!(texts.contains(&("DIFFUSION RESTREINTE".to_string(), "D1FFU510N R35TR31NT3")));
+        assert!(texts.contains(&("TLP:RED".to_string(), "TLP:R3D")));
+        assert!(texts.contains(&("SECRET".to_string(), "$ECRET")));
+        // "1" for "l": the form folds both into one letter.
+        assert_eq!(
+            found("C0NTR011ED"),
+            vec![("CONTROLLED".to_string(), "C0NTR011ED")]
+        );
+    }
+
+    #[test]
+    fn codes_and_numbers_are_not_leetspeak_markings() {
+        for text in [
+            "CU1 et CU2",
+            "T0 = 25 °C, S3 bucket, 4G, B2B",
+            "1er mars à 14h30",
+            "S3cr3t",
+            "Secr3t Santa",
+            "TERCES",
+        ] {
+            assert!(found(text).is_empty(), "{text}: {:?}", found(text));
+        }
+        // Letters alone read as l for i are not leetspeak either.
+        assert!(found("CONTROIIED").is_empty());
+    }
+
+    #[test]
+    fn overridden_text_is_a_candidate_as_it_displays() {
+        let text = "\u{202E}ETNIERTSER NOISUFFID\u{202C}";
+        assert_eq!(
+            found(text),
+            vec![("DIFFUSION RESTREINTE".to_string(), "ETNIERTSER NOISUFFID")]
+        );
+        // Scattered overrides around letters display the text as written:
+        // one candidate, read both ways.
+        let text = "S\u{202E}E\u{202C}CR\u{202E}E\u{202C}T";
+        assert_eq!(found(text), vec![("SECRET".to_string(), text)]);
+        // An override left open reverses the rest of the word; the logical
+        // reading still finds it.
+        assert_eq!(found("SEC\u{202E}RET").len(), 1);
+    }
+
+    #[test]
+    fn the_screen_passes_leetspeak_and_overrides_only_when_they_may_match() {
+        let matcher = Matcher::new(&RuleSet::builtin());
+        for text in ["T0P S3CR3T", "53CR3T", "\u{202E}TERCES\u{202C}", "TLP:R3D"] {
+            assert!(matcher.may_match(text), "{text}");
+        }
+        // "S3" could be a piece of "SECRET": it passes, and then matches
+        // nothing (see `codes_and_numbers_are_not_leetspeak_markings`).
+        for text in ["14h30, v2.4.1, 4pm, B2B, 10am", "S3cr3t !", "2024 1337"] {
+            assert!(!matcher.may_match(text), "{text}");
+        }
+    }
+
     /// One matcher for every case of the property below.
     static MATCHER: std::sync::LazyLock<Matcher> =
         std::sync::LazyLock::new(|| Matcher::new(&RuleSet::builtin()));
@@ -360,6 +640,8 @@ mod tests {
                 "dr", "DR", "secret", "SECRET", "S E C R E T", "top", "asia", "ghp_",
                 "mot de passe", "é", "\u{0301}", "\u{200B}", "ﬁ", "С", " ", "  ", "\n",
                 "-", ".", "x", "Classification : ", "1234567", "//", "(S//NF)",
+                "S3CR3T", "T0P", "0", "1", "3", "5", "@", "$", "C0NF1D3NT13L", "TLP:",
+                "R3D", "\u{202E}", "\u{202C}", "TERCES", "ꜱᴇᴄʀᴇᴛ", "🇸", "🇪", "🇨", "🅰",
             ]),
             0..24,
         )) {

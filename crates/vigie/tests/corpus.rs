@@ -80,7 +80,7 @@ fn check(name: &str, at_least: usize) {
 
 #[test]
 fn every_marking_form_is_found_in_every_evasion() {
-    check("evasions.jsonl", 1000);
+    check("evasions.jsonl", 2100);
 }
 
 #[test]
@@ -90,7 +90,7 @@ fn context_rules_give_the_expected_confidence_and_verdict() {
 
 #[test]
 fn ordinary_words_are_not_markings() {
-    check("traps.jsonl", 35);
+    check("traps.jsonl", 120);
 }
 
 #[test]

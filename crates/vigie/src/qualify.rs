@@ -24,7 +24,7 @@
 //!    French text around it → `fr`, English → `us`.
 
 use crate::matcher::{Candidate, Matcher};
-use crate::normalize::{Normalized, is_invisible};
+use crate::normalize::{self, Normalized, is_invisible};
 use crate::report::{Confidence, Part};
 use crate::rules::{FormContext, RuleSet};
 use crate::text::{ceil_char_boundary, floor_char_boundary, window_around};
@@ -592,7 +592,12 @@ impl Facts {
             case,
             own_line,
             bracketed: bracketed(text, &line, start, end),
-            capco: text[end..].starts_with("//") || text[..start].ends_with("//"),
+            // Invisible characters (a bidi override around the run) do not
+            // stand between a mark and its `//` for a reader.
+            capco: text[end..]
+                .trim_start_matches(is_invisible)
+                .starts_with("//")
+                || text[..start].trim_end_matches(is_invisible).ends_with("//"),
             edge: line.whole && edge(segment, &line, start, end, shouted),
             document_edge,
             // Read only where it is used: on a line of its own.
@@ -668,17 +673,29 @@ fn first_line_break(bytes: &[u8]) -> Option<usize> {
 fn case_of(span: &str) -> Case {
     let (mut upper, mut lower, mut irregular_words) = (0, 0, 0);
     for word in span
-        .split(|c: char| !c.is_alphabetic())
+        .split(|c: char| !c.is_alphabetic() && letter_case(c).is_none())
         .filter(|w| !w.is_empty())
     {
         let (mut word_upper, mut word_lower) = (0, 0);
+        // Among small capitals, a lower-case letter drawn the same as its
+        // small capital (`s`, `o`, `c`…) reads as one: `sᴇᴄʀᴇᴛ` is capitals.
+        let small_capitals = word.chars().any(normalize::is_small_capital);
+        let letter_case = |c: char| match c {
+            'c' | 'o' | 's' | 'u' | 'v' | 'w' | 'x' | 'z' if small_capitals => {
+                Some(LetterCase::Upper)
+            }
+            _ => letter_case(c),
+        };
         for c in word.chars() {
-            word_upper += usize::from(c.is_uppercase());
-            word_lower += usize::from(c.is_lowercase());
+            match letter_case(c) {
+                Some(LetterCase::Upper) => word_upper += 1,
+                Some(LetterCase::Lower) => word_lower += 1,
+                None => {}
+            }
         }
-        let mut letters = word.chars();
-        let first_upper = letters.next().is_some_and(char::is_uppercase);
-        let title = first_upper && letters.all(|c| !c.is_uppercase());
+        let mut letters = word.chars().map(letter_case);
+        let first_upper = letters.next() == Some(Some(LetterCase::Upper));
+        let title = first_upper && letters.all(|c| c != Some(LetterCase::Upper));
         if word_upper > 0 && word_lower > 0 && !title {
             irregular_words += 1;
         }
@@ -691,6 +708,31 @@ fn case_of(span: &str) -> Case {
         (0, _) => Case::Lower,
         _ if irregular_words == 0 => Case::Title,
         _ => Case::Irregular,
+    }
+}
+
+/// The case of one letter as a reader sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LetterCase {
+    Upper,
+    Lower,
+}
+
+/// A letter's case as it displays, not as Unicode files it: small capitals
+/// (`ᴅɪꜰꜰᴜsɪᴏɴ`) are lower-case letters to Unicode but capitals to a reader,
+/// and squared, negative squared, parenthesized capital and regional
+/// indicator letters (`🅂🄴🄲`, `🇸🇪🇨`) are symbols that read as capitals.
+fn letter_case(c: char) -> Option<LetterCase> {
+    if normalize::is_small_capital(c)
+        || matches!(c, '\u{1F110}'..='\u{1F189}' | '\u{1F1E6}'..='\u{1F1FF}')
+    {
+        Some(LetterCase::Upper)
+    } else if c.is_uppercase() {
+        Some(LetterCase::Upper)
+    } else if c.is_lowercase() {
+        Some(LetterCase::Lower)
+    } else {
+        None
     }
 }
 
@@ -1132,7 +1174,7 @@ fn in_url(text: &str, line: &Line, start: usize, end: usize) -> bool {
 /// Whether the text before a span, on its line, ends with a hotword and a
 /// colon ("Classification :", "Mention:").
 fn after_hotword(rules: &RuleSet, before: &str) -> bool {
-    let before = before.trim_end();
+    let before = before.trim_end_matches(|c: char| c.is_whitespace() || is_invisible(c));
     let Some(before) = before.strip_suffix([':', '：']) else {
         return false;
     };

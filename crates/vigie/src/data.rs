@@ -38,6 +38,9 @@ const CONTEXT_BYTES: usize = 64;
 /// the next sentence does not hide a card number in this one.
 const EXCLUDE_BEFORE: usize = 32;
 const EXCLUDE_AFTER: usize = 0;
+/// How much of the line after a value its validator sees (the rest of a
+/// sentence, a call's parenthesis).
+const AFTER_VALUE: usize = 96;
 
 /// One region of the text where one pattern's regex runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -222,7 +225,13 @@ fn run_job(rules: &RuleSet, pattern: &Pattern, text: &str, job: Job, out: &mut V
         if value.start() == value.end() {
             continue;
         }
-        let Some(valid) = pattern.validator.check(value.as_str()) else {
+        // What stands before the value in the match (the key, a pair's
+        // user name) and after it on its line tells code and prose apart.
+        let key = &text[whole.start()..value.start()];
+        let reach = floor_char_boundary(text, value.end() + AFTER_VALUE);
+        let after = &text[value.end()..reach];
+        let after = memchr::memchr(b'\n', after.as_bytes()).map_or(after, |i| &after[..i]);
+        let Some(valid) = pattern.validator.check_in(value.as_str(), key, after) else {
             continue;
         };
         let (start, end) = (value.start(), value.start() + valid.len);

@@ -99,9 +99,17 @@ fn sensitive_data_is_found_when_valid_and_only_then() {
 }
 
 #[test]
+fn credentials_are_found_as_people_type_them_and_only_then() {
+    check("credentials.jsonl", 150);
+}
+
+#[test]
 fn excerpts_never_hold_a_full_sensitive_value() {
     let scanner = Scanner::new();
-    for message in corpus("data.jsonl") {
+    let messages = corpus("data.jsonl")
+        .into_iter()
+        .chain(corpus("credentials.jsonl"));
+    for message in messages {
         let text = message["text"].as_str().unwrap();
         for finding in scanner.scan_text(text).findings {
             if finding.kind == vigie::Kind::Marking {

@@ -1128,25 +1128,21 @@ fn code_expression(raw: &str, after: &str) -> bool {
         return true;
     }
     // A statement's end after a name: `pwd;`, `this.pwd;`.
-    if let Some(stripped) = raw.strip_suffix(';') {
-        if identifier_path(stripped.trim_start_matches('$')).is_some() {
-            return true;
-        }
+    if raw
+        .strip_suffix(';')
+        .is_some_and(|name| identifier_path(name.trim_start_matches('$')).is_some())
+    {
+        return true;
     }
     // A dotted path from a known root, or through a secret's name.
-    if let Some(parts) = identifier_path(raw.trim_end_matches([',', ';'])) {
-        if parts.len() >= 2 {
-            let lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
-            if CODE_ROOTS.contains(&lower[0].as_str())
+    identifier_path(raw.trim_end_matches([',', ';'])).is_some_and(|parts| {
+        let lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
+        parts.len() >= 2
+            && (CODE_ROOTS.contains(&lower[0].as_str())
                 || lower.iter().any(|p| {
                     SECRET_WORDS.iter().any(|w| p.contains(w)) || p.contains("pass") || p == "pwd"
-                })
-            {
-                return true;
-            }
-        }
-    }
-    false
+                }))
+    })
 }
 
 /// A bare name ending an object literal's line (`password: hashed,`): a

@@ -20,7 +20,8 @@ use crate::qualify::Qualified;
 use crate::report::Confidence;
 use crate::rules::RuleSet;
 use crate::rules::pattern::{Gate, NEEDS_WITHIN, Pattern};
-use crate::text::{floor_char_boundary, window_around};
+use crate::text::{ceil_char_boundary, floor_char_boundary, window_around};
+use crate::validate::Around as ValueContext;
 
 /// How far before a keyword a match may start ("-----BEGIN OPENSSH " before
 /// "PRIVATE KEY").
@@ -38,6 +39,12 @@ const CONTEXT_BYTES: usize = 64;
 /// the next sentence does not hide a card number in this one.
 const EXCLUDE_BEFORE: usize = 32;
 const EXCLUDE_AFTER: usize = 0;
+/// How much of the line after a value its validator sees (the rest of a
+/// sentence, a call's parenthesis).
+const AFTER_VALUE: usize = 96;
+/// How far before a match its validator may look ("for example" a few lines
+/// above a documentation sample).
+const BEFORE_MATCH: usize = 256;
 
 /// One region of the text where one pattern's regex runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -222,7 +229,19 @@ fn run_job(rules: &RuleSet, pattern: &Pattern, text: &str, job: Job, out: &mut V
         if value.start() == value.end() {
             continue;
         }
-        let Some(valid) = pattern.validator.check(value.as_str()) else {
+        // What stands before the value in the match (the key, a pair's
+        // user name) and after it on its line tells code and prose apart.
+        let key = &text[whole.start()..value.start()];
+        let reach = floor_char_boundary(text, value.end() + AFTER_VALUE);
+        let after = &text[value.end()..reach];
+        let after = memchr::memchr(b'\n', after.as_bytes()).map_or(after, |i| &after[..i]);
+        let from = ceil_char_boundary(text, whole.start().saturating_sub(BEFORE_MATCH));
+        let around = ValueContext {
+            key,
+            after,
+            before: &text[from.min(whole.start())..whole.start()],
+        };
+        let Some(valid) = pattern.validator.check_in(value.as_str(), &around) else {
             continue;
         };
         let (start, end) = (value.start(), value.start() + valid.len);

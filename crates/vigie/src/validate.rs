@@ -58,6 +58,18 @@ pub enum Validator {
     Email,
 }
 
+/// The text around a value, for the validators that read it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Around<'a> {
+    /// The match before the value: a hotword or key name, qualifying words,
+    /// the separator, a pair's user name.
+    pub key: &'a str,
+    /// The rest of the value's line (a bounded part of it).
+    pub after: &'a str,
+    /// Some text before the match, across lines.
+    pub before: &'a str,
+}
+
 /// A value that passed its validator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Valid {
@@ -71,6 +83,21 @@ pub struct Valid {
 impl Validator {
     /// Checks `value` (the regex match, or its `value` group).
     pub fn check(self, value: &str) -> Option<Valid> {
+        self.check_in(value, &Around::default())
+    }
+
+    /// Checks `value` knowing the text around it. Only the credential
+    /// validators look at it: source code, placeholders, prose and
+    /// documentation examples are told apart by their context.
+    pub fn check_in(self, value: &str, around: &Around) -> Option<Valid> {
+        let (key, after) = (around.key, around.after);
+        if matches!(
+            self,
+            Validator::Password | Validator::StrongPassword | Validator::Entropy
+        ) && example(around.before)
+        {
+            return None;
+        }
         let whole = |note| {
             Some(Valid {
                 len: value.len(),
@@ -97,17 +124,13 @@ impl Validator {
             Validator::AwsKey => (!value.ends_with("EXAMPLE") && !placeholder(value, true))
                 .then(|| whole("AWS access key id shape"))?,
             Validator::Password | Validator::StrongPassword => {
-                // Punctuation that ends the sentence is not the password's.
-                let value = value.trim_end_matches([',', ';', '.', ')']);
-                let strong = self == Validator::StrongPassword;
-                password(value, strong).then_some(Valid {
-                    len: value.len(),
-                    note: "value given after a password hotword",
-                })
+                credential(value, key, after, self == Validator::StrongPassword)
             }
-            Validator::Entropy => {
-                high_entropy(value).then(|| whole("high-entropy value assigned to a key name"))?
-            }
+            Validator::Entropy => (high_entropy(value)
+                && !token_prefix(value)
+                && !placeholder_run(value)
+                && !code_expression(value, after))
+            .then(|| whole("high-entropy value assigned to a key name"))?,
             Validator::PrivateKey => private_key(value).then(|| whole("private key block"))?,
             Validator::Cni => cni(value).then(|| whole("identity card number shape"))?,
             Validator::Token => {
@@ -713,7 +736,9 @@ fn one_time_code(value: &str) -> bool {
     true
 }
 
-/// Words that follow a password hotword without being a password.
+/// Words that follow a password hotword without being a password: states
+/// ("oublié", "required"), the first word of an instruction ("voir le
+/// coffre-fort", "see vault", "le même que d'habitude", "ask Paul").
 const NOT_PASSWORDS: &[&str] = &[
     "oublié",
     "oublie",
@@ -761,7 +786,458 @@ const NOT_PASSWORDS: &[&str] = &[
     "identique",
     "fourni",
     "provided",
+    // Instructions and pointers to where the password is.
+    "see",
+    "voir",
+    "cf",
+    "ask",
+    "demander",
+    "demande",
+    "demandez",
+    "comme",
+    "idem",
+    "like",
+    "as",
+    "via",
+    "par",
+    "in",
+    "on",
+    "at",
+    "en",
+    "au",
+    "aux",
+    "chez",
+    "call",
+    "appelle",
+    "appeler",
+    "contact",
+    "contacter",
+    "check",
+    "vérifier",
+    "below",
+    "above",
+    "ci-dessous",
+    "ci-dessus",
+    "ci-joint",
+    "attached",
+    "separately",
+    "séparément",
+    "later",
+    "bientôt",
+    "soon",
+    "usual",
+    "habituel",
+    "habituelle",
+    "pareil",
+    "celui",
+    "celle",
+    "here",
+    "ici",
+    "this",
+    "that",
+    "ce",
+    "cet",
+    "cette",
+    "ça",
+    "of",
+    "de",
+    "du",
+    "des",
+    "is",
+    "was",
+    "est",
+    "sera",
+    "will",
+    "must",
+    "should",
+    "doit",
+    "peut",
+    "can",
+    "may",
+    "set",
+    "défini",
+    "valide",
+    "valid",
+    "correct",
+    "ok",
+    "faux",
+    "bon",
+    "mauvais",
+    "unknown",
+    "inconnu",
+    "inchangé",
+    "unchanged",
+    "stored",
+    "stocké",
 ];
+
+/// Values that stand where a password would, in templates, documentation,
+/// configuration examples and type annotations.
+const PLACEHOLDERS: &[&str] = &[
+    "changeme",
+    "change_me",
+    "change-me",
+    "changeit",
+    "changez-moi",
+    "achanger",
+    "à_changer",
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "mdp",
+    "motdepasse",
+    "mot_de_passe",
+    "passphrase",
+    "secret",
+    "secrets",
+    "redacted",
+    "masqué",
+    "masque",
+    "masked",
+    "caché",
+    "hidden",
+    "removed",
+    "supprimé",
+    "censuré",
+    "censored",
+    "omitted",
+    "omis",
+    "example",
+    "exemple",
+    "sample",
+    "dummy",
+    "fake",
+    "placeholder",
+    "foo",
+    "bar",
+    "foobar",
+    "baz",
+    "qux",
+    "tbd",
+    "todo",
+    "tba",
+    "n/a",
+    "nil",
+    "undefined",
+    "true",
+    "false",
+    "yes",
+    "no",
+    "oui",
+    "non",
+    "value",
+    "valeur",
+    "string",
+    "str",
+    "text",
+    "texte",
+    "secretstr",
+    "bytes",
+    "optional",
+    "obligatoire",
+    "facultatif",
+    "default",
+    "défaut",
+    "defaut",
+    "xxx",
+    "input",
+    "hash",
+    "hashed",
+    "encrypted",
+    "chiffré",
+    "something",
+    "whatever",
+    "anything",
+    "added",
+    "deprecated",
+    "fixed",
+    "updated",
+    "new",
+];
+
+/// Words that, before the value, say the line is about passwords in
+/// general (a policy, a form, a reset) and not giving one. Matched at the
+/// start of a word of the key.
+const ABOUT_PASSWORDS: &[&str] = &[
+    "reset",
+    "oubli",
+    "policy",
+    "policies",
+    "politique",
+    "règle",
+    "regle",
+    "rule",
+    "requirement",
+    "exigence",
+    "complexit",
+    "longueur",
+    "length",
+    "expir",
+    "manager",
+    "gestionnaire",
+    "field",
+    "champ",
+    "hint",
+    "indice",
+    "strength",
+    "robustesse",
+    "recover",
+    "récupér",
+    "recuper",
+    "réinitialis",
+    "reinitialis",
+    "salt",
+    "prompt",
+    "dialog",
+    "saisi",
+    "protect",
+    "protég",
+    "format",
+    "minimum",
+    "maximum",
+    "caract",
+    "character",
+    "generat",
+    "génér",
+    "history",
+    "historique",
+    "encrypt",
+    "chiffr",
+    "hash",
+    "min",
+    "max",
+    "must",
+    "doit",
+    "should",
+    "devra",
+    "requires",
+    "exige",
+    "contient",
+    "contain",
+];
+
+/// Words that, right after a value, make it a quantity in a sentence
+/// ("12 caractères", "8-16 characters").
+const UNITS: &[&str] = &[
+    "caractères",
+    "caracteres",
+    "characters",
+    "chars",
+    "chiffres",
+    "digits",
+    "lettres",
+    "letters",
+    "signes",
+    "symboles",
+    "symbols",
+    "minimum",
+    "maximum",
+    "min",
+    "max",
+    "mois",
+    "jours",
+    "days",
+    "months",
+    "ans",
+    "years",
+    "fois",
+    "times",
+    "tentatives",
+    "attempts",
+    "essais",
+    "tries",
+    "bits",
+    "octets",
+    "bytes",
+];
+
+/// Roots of dotted paths in source code (`args.password`, `process.env.X`).
+const CODE_ROOTS: &[&str] = &[
+    "self",
+    "this",
+    "args",
+    "opts",
+    "options",
+    "config",
+    "cfg",
+    "conf",
+    "settings",
+    "env",
+    "environ",
+    "process",
+    "os",
+    "request",
+    "req",
+    "params",
+    "body",
+    "form",
+    "data",
+    "user",
+    "ctx",
+    "context",
+    "input",
+    "props",
+    "state",
+    "creds",
+    "credentials",
+    "auth",
+    "db",
+    "app",
+];
+
+/// Parts of key names and values that name a secret (`DB_PASSWORD`).
+const SECRET_WORDS: &[&str] = &[
+    "password",
+    "passwd",
+    "motdepasse",
+    "secret",
+    "token",
+    "apikey",
+    "changeme",
+    "passphrase",
+];
+
+const QUOTES: &[char] = &['"', '\'', '«', '»', '`', '“', '”'];
+
+/// How a password value was given, read from the end of its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Given {
+    /// After a separator (`:`, `=`, `→`), or quoted: the value is whatever
+    /// stands there.
+    Assigned,
+    /// After a verb ("est", "is"): the value must look like a password.
+    Sentence,
+    /// After the hotword and spaces only: it must look much like one.
+    Bare,
+}
+
+/// A password candidate in its context: `key` is the match before the value
+/// (hotword, qualifying words, separator), `after` the rest of the line.
+fn credential(raw: &str, key: &str, after: &str, strong: bool) -> Option<Valid> {
+    let quoted = raw.starts_with(QUOTES);
+    let value = if quoted {
+        raw
+    } else {
+        // Punctuation that ends the sentence is not the password's, nor an
+        // HTML entity after it (`correct.&quot;`).
+        let value = raw.trim_end_matches([',', ';', '.', ')']);
+        match value.rfind('&') {
+            Some(at)
+                if at > 0
+                    && (["quot", "amp", "lt", "gt", "apos", "nbsp"]
+                        .contains(&&value[at + 1..])
+                        || value[at + 1..].strip_prefix('#').is_some_and(|n| {
+                            !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric())
+                        })) =>
+            {
+                value[..at].trim_end_matches([',', ';', '.', ')'])
+            }
+            _ => value,
+        }
+    };
+    let inner = value.trim_matches(QUOTES).trim();
+    if code_expression(raw, after)
+        || (quoted && code_expression(inner, ""))
+        || trailing_object_identifier(raw, after)
+    {
+        return None;
+    }
+    // "password reset:", "Password requirements:": a label, not a value.
+    if !quoted && inner.ends_with([':', '：']) {
+        return None;
+    }
+    let key_end = key.trim_end();
+    let key_lower = key.to_lowercase();
+    // A pair names the user first ("user X pass Y", "login: X password: Y").
+    let lead = ["identifiant", "credentials", "login", "user", "utilisateur"]
+        .iter()
+        .any(|lead| key_lower.starts_with(lead));
+    let pair = lead
+        && match pair_user(&key_lower) {
+            // "identifiants : X": the value alone, no user name before it.
+            None => false,
+            Some(user) if NOT_USERS.contains(&user) => return None,
+            Some(_) => true,
+        };
+    let ends_with_word = key_end.ends_with(|c: char| c.is_alphanumeric());
+    let verb = ends_with_word
+        && ["est", "is", "was", "était", "c'est", "c’est", "sera"]
+            .iter()
+            .any(|v| key_end.to_lowercase().ends_with(v));
+    let given = if quoted || key_end.is_empty() {
+        Given::Assigned
+    } else if ends_with_word {
+        // "user X pass Y" with no separator: the value must look like one.
+        if verb || pair {
+            Given::Sentence
+        } else {
+            Given::Bare
+        }
+    } else if key_end.ends_with(['-', '–', '—']) && !key_end.ends_with("->") {
+        // A dash is also punctuation in a sentence ("again - sorry").
+        Given::Sentence
+    } else {
+        Given::Assigned
+    };
+    // Quoted right after words ("the passphrase "enter again" prompt"): the
+    // words must qualify the password, not make a sentence of it.
+    let quoted_in_sentence = quoted && ends_with_word && !pair && !verb;
+    let words_only = inner
+        .chars()
+        .all(|c| c.is_alphabetic() || c == ' ' || c == '\'' || c == '’');
+    if quoted_in_sentence && (sentence_words(key) || (words_only && prose("x", after))) {
+        return None;
+    }
+    let ok = password(inner, strong || given == Given::Sentence)
+        && (given != Given::Bare || bare_password(inner, key))
+        && !placeholder(inner, key)
+        && (pair || !about_passwords(key))
+        && (quoted || !prose(inner, after));
+    ok.then_some(Valid {
+        len: value.len(),
+        note: "value given after a password hotword",
+    })
+}
+
+/// Words that do not name a user in "user X pass Y" ("username and
+/// password separated by…", "login style password requests").
+const NOT_USERS: &[&str] = &[
+    "and", "or", "et", "ou", "the", "le", "la", "les", "your", "votre", "ton", "name", "nom",
+    "with", "avec", "is", "est", "to", "of", "for", "pour", "an", "a", "un", "une", "no", "not",
+    "empty", "vide", "style", "field", "champ", "&", "+", "and/or", "et/ou",
+];
+
+/// The word after a pair's lead (its user name), if there is one.
+fn pair_user(key: &str) -> Option<&str> {
+    let rest = key
+        .trim_start_matches(|c: char| c.is_alphanumeric())
+        .trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '=' | '：'));
+    let user = rest
+        .split(|c: char| c.is_whitespace() || matches!(c, '/' | ',' | ';' | '|'))
+        .next()
+        .unwrap_or("");
+    (!user.is_empty()).then_some(user)
+}
+
+/// Conjunctions and verbs among the words between a hotword and a quoted
+/// value: a sentence ("pwd and "readlink -e ."").
+fn sentence_words(key: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "and", "or", "et", "ou", "is", "are", "was", "were", "be", "been", "will", "est", "sont",
+        "sera", "as", "comme", "in", "dans", "to", "than", "que", "with", "avec", "by", "par",
+        "from", "if", "si", "then", "prompt", "shows",
+    ];
+    key.split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .skip(1)
+        .any(|word| WORDS.contains(&word.to_lowercase().as_str()))
+}
+
+/// A value without the punctuation that may end its sentence.
+fn core(value: &str) -> &str {
+    value.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', '"', '\'', '»', '”'])
+}
 
 fn password(value: &str, strong: bool) -> bool {
     let value =
@@ -771,7 +1247,8 @@ fn password(value: &str, strong: bool) -> bool {
         return false;
     }
     let lower = value.to_lowercase();
-    if NOT_PASSWORDS.contains(&lower.as_str()) {
+    let first_word = lower.split_whitespace().next().unwrap_or("");
+    if NOT_PASSWORDS.contains(&lower.as_str()) || NOT_PASSWORDS.contains(&first_word) {
         return false;
     }
     // Placeholders: "****", "xxxx", "<password>", "${PASSWORD}", "...".
@@ -785,6 +1262,8 @@ fn password(value: &str, strong: bool) -> bool {
         return false;
     }
     if strong {
+        // Punctuation ending a sentence does not make a word a password.
+        let value = core(value);
         let digit = value.chars().any(|c| c.is_ascii_digit());
         let symbol = value.chars().any(|c| !c.is_alphanumeric());
         let mixed =
@@ -792,6 +1271,268 @@ fn password(value: &str, strong: bool) -> bool {
         return digit || symbol || mixed;
     }
     true
+}
+
+/// A value right after the hotword, with nothing between: only a string
+/// that no sentence would hold there (letters with digits or symbols, six
+/// characters at least; a code's digits).
+fn bare_password(value: &str, key: &str) -> bool {
+    let length = value.chars().count();
+    let letters = value.chars().any(char::is_alphabetic);
+    let digits = value.chars().any(|c| c.is_ascii_digit());
+    let code = key.to_lowercase().contains("code");
+    if code && value.bytes().all(|b| b.is_ascii_digit()) {
+        return (4..=12).contains(&length);
+    }
+    let value = core(value);
+    let symbols = value.chars().any(|c| !c.is_alphanumeric());
+    let mixed = value.chars().any(char::is_uppercase) && value.chars().any(char::is_lowercase);
+    length >= 6 && letters && (digits || (symbols && mixed)) && !value.contains(' ')
+}
+
+/// Templates, examples, pointers: what stands where a password would.
+fn placeholder(value: &str, key: &str) -> bool {
+    let lower = value.to_lowercase();
+    if PLACEHOLDERS.contains(&lower.as_str()) {
+        return true;
+    }
+    // "xxxx-xxxx", "••••••", "***": made only of filler characters.
+    if value.chars().all(|c| {
+        matches!(
+            c,
+            'x' | 'X' | '*' | '•' | '●' | '·' | '.' | '_' | '-' | '#' | '?' | ' '
+        )
+    }) {
+        return true;
+    }
+    // Templates and markup: "(masqué)", "[REDACTED]", "%(password)s",
+    // "{password}", "$(cat file)", a YAML tag ("!vault") or alias ("*pw").
+    let mut chars = value.chars();
+    let (first, second) = (chars.next(), chars.next());
+    if matches!(first, Some('(' | '[' | '{' | '<' | '>'))
+        || (value.contains('<') && value.contains('>'))
+        || ["&#", "&lt;", "&gt;", "&quot;", "&amp;"]
+            .iter()
+            .any(|entity| value.starts_with(entity))
+        || value.starts_with("%(")
+        || value.starts_with("%s")
+        || value.starts_with("$(")
+        || (matches!(first, Some('!' | '*' | '&' | ':' | '@'))
+            && value[1..].chars().all(|c| c.is_alphanumeric() || c == '_')
+            && second.is_some_and(char::is_alphabetic)
+            && !value.chars().any(|c| c.is_ascii_digit()))
+    {
+        return true;
+    }
+    // A variable reference: "$DB_PASSWORD", "$pass", "%DB_PASS%".
+    if (first == Some('$') && identifier(&value[1..]))
+        || (first == Some('%') && value.ends_with('%') && value.len() > 2)
+    {
+        return true;
+    }
+    // A link, a path or an address is where the password is, or a user name.
+    if value.contains("://")
+        || ((value.starts_with('/') || value.starts_with("~/") || value.starts_with("./"))
+            && value[1..].contains(|c: char| c.is_alphabetic()))
+        || email_like(value)
+    {
+        return true;
+    }
+    let alnum: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    // The key's own name ("DB_PASSWORD=DB_PASSWORD", `password => 'password'`,
+    // "your_password_here"): a secret word and no digit.
+    if SECRET_WORDS.iter().any(|w| alnum.contains(w)) && !alnum.chars().any(|c| c.is_ascii_digit())
+    {
+        return true;
+    }
+    let key_alnum: String = key
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    alnum.len() >= 3 && key_alnum.contains(&alnum)
+}
+
+fn email_like(value: &str) -> bool {
+    value.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.rsplit_once('.').is_some_and(|(host, tld)| {
+                !host.is_empty() && tld.len() >= 2 && tld.chars().all(|c| c.is_ascii_alphabetic())
+            })
+    })
+}
+
+/// Whether the key says the line is about passwords, not giving one.
+fn about_passwords(key: &str) -> bool {
+    key.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|word| {
+            let word = word.to_lowercase();
+            ABOUT_PASSWORDS.iter().any(|stem| word.starts_with(stem))
+        })
+}
+
+/// A plain word followed by more words is a sentence ("Password: provides
+/// the ability to…"), and a number followed by a unit is a rule ("12
+/// caractères").
+fn prose(value: &str, after: &str) -> bool {
+    let words: Vec<&str> = after
+        .split(['(', ',', ';', '.', '!', '?', ':'])
+        .next()
+        .unwrap_or("")
+        .split_whitespace()
+        .take(2)
+        .collect();
+    if let Some(first) = after.split_whitespace().next() {
+        let first = first
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase();
+        if UNITS.contains(&first.as_str()) {
+            return true;
+        }
+    }
+    let plain = value
+        .chars()
+        .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '’');
+    plain && !words.is_empty()
+}
+
+/// `a_b`, `camelCase`: an identifier of source code.
+fn identifier(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `args.password`, `c->pwd`, `Foo::BAR`: identifiers joined by accessors.
+fn identifier_path(text: &str) -> Option<Vec<&str>> {
+    let parts: Vec<&str> = text
+        .split(['.', ':', '-', '>'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let joined = text
+        .split("->")
+        .all(|part| part.split("::").all(|part| part.split('.').all(identifier)));
+    joined.then_some(parts)
+}
+
+/// Source code where a value would stand: a call or an index
+/// (`g_strdup(s);`, `getpass()`, `$_POST['pwd'];`, `os.getenv(`), a
+/// variable (`pwd;`, `args.password`, `process.env.DB_PASSWORD`), a type
+/// annotation (`password: str = …`).
+fn code_expression(raw: &str, after: &str) -> bool {
+    // A call right after a name the value's characters stopped at.
+    if (after.starts_with('(') || after.starts_with('[')) && identifier_path(raw).is_some() {
+        return true;
+    }
+    let after = after.trim_start();
+    if after.starts_with('=') && !after.starts_with("==") {
+        return true;
+    }
+    let body = raw.trim_start_matches(['$', '@', '&', '*']);
+    // A call or an index on a name, closed by the value's end or later on
+    // the line (`f(a, b)` is cut at its space).
+    if let Some(open) = body.find(['(', '[']) {
+        let callee = &body[..open];
+        let last = raw.trim_end_matches([';', ',']).chars().last();
+        if !callee.is_empty()
+            && identifier_path(callee).is_some()
+            && (matches!(last, Some(')' | ']' | '(' | '[')) || after.contains([')', ']']))
+        {
+            return true;
+        }
+    }
+    // A constant: `GNUTLS_E_DECRYPTION_FAILED`, `PASSWORD_DEFAULT`.
+    let name = raw.trim_end_matches([',', ';', '.']);
+    if name.contains('_')
+        && identifier(name)
+        && !name.chars().any(|c| c.is_ascii_lowercase())
+        && name.chars().any(|c| c.is_ascii_uppercase())
+    {
+        return true;
+    }
+    // A statement's end after a name: `pwd;`, `this.pwd;`.
+    if raw
+        .strip_suffix(';')
+        .is_some_and(|name| identifier_path(name.trim_start_matches('$')).is_some())
+    {
+        return true;
+    }
+    // A dotted path from a known root, or through a secret's name.
+    identifier_path(raw.trim_end_matches([',', ';'])).is_some_and(|parts| {
+        let lower: Vec<String> = parts.iter().map(|p| p.to_lowercase()).collect();
+        parts.len() >= 2
+            && (CODE_ROOTS.contains(&lower[0].as_str())
+                || lower.iter().any(|p| {
+                    SECRET_WORDS.iter().any(|w| p.contains(w)) || p.contains("pass") || p == "pwd"
+                }))
+    })
+}
+
+/// A bare name ending an object literal's line (`password: hashed,`): a
+/// variable, where JSON would have quoted a string.
+fn trailing_object_identifier(raw: &str, after: &str) -> bool {
+    after.trim().is_empty()
+        && raw
+            .strip_suffix(',')
+            .is_some_and(|name| identifier(name) && !name.chars().any(|c| c.is_ascii_digit()))
+}
+
+/// Whether the text before a value introduces an example ("For example,
+/// for a user named `user` and password `he//o`…", "par exemple"):
+/// documentation, not a leak.
+fn example(before: &str) -> bool {
+    const WORDS: &[&[u8]] = &[b"example", b"exemple", b"e.g.", b"for instance"];
+    let bytes = before.as_bytes();
+    // A word of prose: not `example.org` nor `exemple-app`.
+    let joined = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_' | b'@' | b'/');
+    WORDS.iter().any(|word| {
+        (0..bytes.len().saturating_sub(word.len() - 1)).any(|at| {
+            bytes[at..at + word.len()].eq_ignore_ascii_case(word)
+                && (at == 0 || !joined(bytes[at - 1]))
+                && (word.ends_with(b".") || bytes.get(at + word.len()).is_none_or(|&b| !joined(b)))
+        })
+    })
+}
+
+/// A value that starts like a token whose own rule knows its exact shape
+/// (`ghp_`, `glpat-`, `xoxb-`, `AIza`, `eyJ`, `AKIA`): that rule judges it,
+/// and a value too short for it is a truncated or made-up one.
+fn token_prefix(value: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "ghp_",
+        "gho_",
+        "ghu_",
+        "ghs_",
+        "ghr_",
+        "github_pat_",
+        "glpat-",
+        "gldt-",
+        "glptt-",
+        "glrt-",
+        "glsoat-",
+        "xoxa-",
+        "xoxb-",
+        "xoxp-",
+        "xoxo-",
+        "xoxs-",
+        "xoxr-",
+        "AIza",
+        "eyJ",
+        "AKIA",
+        "ASIA",
+    ];
+    PREFIXES.iter().any(|p| value.starts_with(p))
+}
+
+/// A run of filler characters inside a value (`sk-xxxxxxxxxxxx`): a template.
+fn placeholder_run(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes
+        .windows(6)
+        .any(|w| (w.iter().all(|&b| b == b'x' || b == b'X')) || w.iter().all(|&b| b == b'*'))
 }
 
 /// Shannon entropy in bits per character.
@@ -972,6 +1713,67 @@ mod tests {
         assert!(valid(Validator::StrongPassword, "Tr0ub4dor&3"));
         assert!(!valid(Validator::StrongPassword, "dans"));
         assert!(!valid(Validator::StrongPassword, "required"));
+    }
+
+    #[test]
+    fn passwords_in_their_context() {
+        let found = |value: &str, key: &str, after: &str| {
+            let around = Around {
+                key,
+                after,
+                before: "",
+            };
+            Validator::Password.check_in(value, &around).is_some()
+        };
+        // Given after a separator, quoted, in a pair, or alone if it looks
+        // like one.
+        assert!(found("Soleil42!", "mot de passe provisoire : ", ""));
+        assert!(found("\"hunter2\"", "password = ", ")"));
+        assert!(found("Violette42", "user jdupont pass ", ""));
+        assert!(found("violette", "login: jdupont password: ", ""));
+        assert!(!found("separated", "username and password ", " by a colon"));
+        let example = Around {
+            key: "password: ",
+            after: "",
+            before: "For example, with the user jdupont:\n",
+        };
+        assert!(
+            Validator::Password
+                .check_in("Violette42", &example)
+                .is_none()
+        );
+        assert!(found("Xk9#pq2w", "mdp ", " pour demain"));
+        assert!(!found("violette", "mdp ", ""));
+        assert!(found("4821", "code PIN ", ""));
+        // Placeholders and instructions.
+        for value in [
+            "(masqué)",
+            "${DB_PASSWORD}",
+            "changeme",
+            "your_password",
+            "$(cat",
+            "!vault",
+        ] {
+            assert!(!found(value, "password: ", ""), "{value}");
+        }
+        assert!(!found("DB_PASSWORD", "DB_PASSWORD=", ""));
+        assert!(!found("dans", "mot de passe : ", " le coffre-fort"));
+        // Prose.
+        assert!(!found("provides", "Password: ", " the ability to"));
+        assert!(!found("8-16", "Password: ", " characters"));
+        assert!(!found("click", "password reset: ", " here"));
+        // Source code.
+        for (value, after) in [
+            ("g_strdup(s);", ""),
+            ("getpass()", ""),
+            ("$_POST[", "'pwd'];"),
+            ("args.password", ""),
+            ("pwd;", ""),
+            ("str", " = Field(...)"),
+            ("hashed,", ""),
+        ] {
+            assert!(!found(value, "password = ", after), "{value}");
+        }
     }
 
     #[test]

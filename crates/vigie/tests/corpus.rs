@@ -108,10 +108,16 @@ fn credentials_as_people_paste_them_are_found_and_placeholders_are_not() {
     check("tokens.jsonl", 120);
 }
 
+#[test]
+fn credentials_are_found_as_people_type_them_and_only_then() {
+    check("credentials.jsonl", 150);
+}
+
 /// The corpora of sensitive data: values and the traps beside them.
 fn data_corpora() -> Vec<Value> {
     let mut messages = corpus("data.jsonl");
     messages.extend(corpus("tokens.jsonl"));
+    messages.extend(corpus("credentials.jsonl"));
     messages
 }
 

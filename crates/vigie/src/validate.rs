@@ -1191,7 +1191,7 @@ fn credential(raw: &str, key: &str, after: &str, strong: bool) -> Option<Valid> 
     }
     let ok = password(inner, strong || given == Given::Sentence)
         && (given != Given::Bare || bare_password(inner, key))
-        && !placeholder(inner, key)
+        && !password_placeholder(inner, key)
         && (pair || !about_passwords(key))
         && (quoted || !prose(inner, after));
     ok.then_some(Valid {
@@ -1291,7 +1291,7 @@ fn bare_password(value: &str, key: &str) -> bool {
 }
 
 /// Templates, examples, pointers: what stands where a password would.
-fn placeholder(value: &str, key: &str) -> bool {
+fn password_placeholder(value: &str, key: &str) -> bool {
     let lower = value.to_lowercase();
     if PLACEHOLDERS.contains(&lower.as_str()) {
         return true;

@@ -1290,6 +1290,22 @@ fn bare_password(value: &str, key: &str) -> bool {
     length >= 6 && letters && (digits || (symbols && mixed)) && !value.contains(' ')
 }
 
+/// Whether `value` holds `run` filler characters in a row (`x`, `X`, `*`, `•`).
+fn filler_run(value: &str, run: usize) -> bool {
+    let mut length = 0;
+    for c in value.chars() {
+        length = if matches!(c, 'x' | 'X' | '*' | '•' | '●') {
+            length + 1
+        } else {
+            0
+        };
+        if length >= run {
+            return true;
+        }
+    }
+    false
+}
+
 /// Templates, examples, pointers: what stands where a password would.
 fn password_placeholder(value: &str, key: &str) -> bool {
     let lower = value.to_lowercase();
@@ -1303,6 +1319,11 @@ fn password_placeholder(value: &str, key: &str) -> bool {
             'x' | 'X' | '*' | '•' | '●' | '·' | '.' | '_' | '-' | '#' | '?' | ' '
         )
     }) {
+        return true;
+    }
+    // A token shape filled in with filler ("pypi-AgEI…XXXXXXXX",
+    // "ghp_xxxxxxxx…"): eight filler characters in a row are no password.
+    if filler_run(value, 8) {
         return true;
     }
     // Templates and markup: "(masqué)", "[REDACTED]", "%(password)s",

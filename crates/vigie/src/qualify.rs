@@ -723,11 +723,9 @@ enum LetterCase {
 /// and squared, negative squared, parenthesized capital and regional
 /// indicator letters (`🅂🄴🄲`, `🇸🇪🇨`) are symbols that read as capitals.
 fn letter_case(c: char) -> Option<LetterCase> {
-    if normalize::is_small_capital(c)
-        || matches!(c, '\u{1F110}'..='\u{1F189}' | '\u{1F1E6}'..='\u{1F1FF}')
-    {
-        Some(LetterCase::Upper)
-    } else if c.is_uppercase() {
+    let reads_as_capital = normalize::is_small_capital(c)
+        || matches!(c, '\u{1F110}'..='\u{1F189}' | '\u{1F1E6}'..='\u{1F1FF}');
+    if reads_as_capital || c.is_uppercase() {
         Some(LetterCase::Upper)
     } else if c.is_lowercase() {
         Some(LetterCase::Lower)

@@ -7,41 +7,19 @@
 //! on the machine's speed.
 
 use std::io::Write;
-use std::sync::{Mutex, MutexGuard};
-
 use vigie::report::{Part, ProblemCode, Report};
 use vigie::{Policy, Scanner, Status, Verdict};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;
 
-static SERIAL: Mutex<()> = Mutex::new(());
-
-/// Runs the tests of this file one at a time (the heap profiler is global).
-fn serial() -> MutexGuard<'static, ()> {
-    SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
+#[path = "common/heap.rs"]
+mod heap;
+use heap::{scan_measured, serial};
 
 fn scan(bytes: &[u8], name: &str) -> Report {
     let _serial = serial();
     Scanner::new().scan_bytes(bytes, Some(name))
-}
-
-/// Scans with a heap profiler running: the report and the peak heap, in
-/// bytes, above what was live when the scan started.
-fn scan_measured(policy: &str, bytes: &[u8], name: &str) -> (Report, u64) {
-    let _serial = serial();
-    let policy = Policy::from_toml(policy, "test").unwrap();
-    let scanner = Scanner::builder().policy(policy).build().unwrap();
-    let _profiler = dhat::Profiler::builder().testing().build();
-    let before = dhat::HeapStats::get();
-    let report = scanner.scan_bytes(bytes, Some(name));
-    let after = dhat::HeapStats::get();
-    let peak = after.max_bytes.saturating_sub(before.curr_bytes) as u64;
-    eprintln!("{name}: {} bytes in, peak heap {peak} bytes", bytes.len());
-    (report, peak)
 }
 
 const MB: u64 = 1 << 20;

@@ -186,6 +186,17 @@ impl Extractor {
         }
     }
 
+    /// Takes one more entry of a container at `path` from the budget (the
+    /// entry count, the time, and a step). False once a limit tripped: the
+    /// problem is recorded and the caller reads no further entries.
+    pub(crate) fn next_entry(&mut self, path: &[String]) -> bool {
+        if let Err(exceeded) = self.budget.entry().and_then(|()| self.budget.time()) {
+            self.problem(ProblemCode::Limit, located(path, &exceeded.0));
+            return false;
+        }
+        self.step(1, path)
+    }
+
     /// Whether a scan-wide limit tripped and extraction has stopped.
     pub(crate) fn stopped(&self) -> bool {
         self.stopped

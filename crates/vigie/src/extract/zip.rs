@@ -88,11 +88,7 @@ fn central_view(
     depth: u32,
 ) {
     for index in 0..archive.len() {
-        if let Err(exceeded) = ex.budget().entry().and_then(|()| ex.budget().time()) {
-            ex.problem(ProblemCode::Limit, located(path, &exceeded.0));
-            return;
-        }
-        if !ex.step(1, path) {
+        if !ex.next_entry(path) {
             return;
         }
         let Some(name) = entry_name(archive, index) else {

@@ -8,7 +8,7 @@
 //! steps.
 
 use vigie::report::{Part, ProblemCode, Report};
-use vigie::{Policy, Scanner, Status, Verdict};
+use vigie::{Scanner, Status, Verdict};
 
 #[global_allocator]
 static ALLOCATOR: dhat::Alloc = dhat::Alloc;

@@ -16,7 +16,7 @@
 //! right-to-left override, and its leetspeak form, when one of its
 //! leetspeak words could be part of a marking. A leetspeak match counts
 //! only if it reads at least one digit or symbol as a letter and is at least
-//! [`MIN_LEET_LETTERS`] letters long: `T0P S3CR3T` and `TLP:R3D` are
+//! `MIN_LEET_LETTERS` letters long: `T0P S3CR3T` and `TLP:R3D` are
 //! markings, `CU1` and `T0` are not.
 
 use std::cell::RefCell;
@@ -226,7 +226,7 @@ impl Matcher {
     }
 
     /// Whether the leetspeak form of `original` may hold a marking: whether
-    /// some leetspeak word of it (see [`normalize::leet_words`]) could lie
+    /// some leetspeak word of it (see `normalize::leet_words`) could lie
     /// inside a marking literal. A match starts and ends on word boundaries,
     /// so it holds whole words; each run of ASCII letters, digits and
     /// symbols of such a word, read as the leetspeak form reads it, is then

@@ -177,7 +177,7 @@ impl Normalized {
     }
 
     /// Builds the *leetspeak form* of `original`: its matching form with the
-    /// digits, `@` and `$` of every leetspeak word (see [`leet_words`]) read
+    /// digits, `@` and `$` of every leetspeak word (see `leet_words`) read
     /// as the letters they stand for, and `l` read as `i` everywhere (the
     /// digit 1 stands for either; the matcher folds its patterns the same
     /// way). `spelled` receives `original` with those characters replaced,

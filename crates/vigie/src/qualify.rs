@@ -1091,9 +1091,13 @@ fn after_colon(text: &str, line: &Line, start: usize, end: usize, all: &[Candida
     let mut only_banner_words = true;
     let first = all.partition_point(|c| c.start < end);
     for c in all[first..].iter().take_while(|c| c.start < value_end) {
-        only_banner_words &= text[position..c.start]
-            .split(|ch: char| !ch.is_alphanumeric())
-            .all(banner_residue_word);
+        // Candidates overlap ("TRÈS SECRET" and "SECRET"): only the text
+        // between the last one's end and this one's start is residue.
+        if c.start > position {
+            only_banner_words &= text[position..c.start]
+                .split(|ch: char| !ch.is_alphanumeric())
+                .all(banner_residue_word);
+        }
         position = position.max(c.end);
     }
     only_banner_words
@@ -1247,6 +1251,31 @@ mod tests {
         assert_eq!(case_of("Très secret"), Case::Title);
         assert_eq!(case_of("EU restricted"), Case::Title);
         assert_eq!(case_of("Eu rEsTrIcTeD"), Case::Irregular);
+        // As a reader sees them: small capitals and enclosed letters are
+        // capitals, and so is a plain `s` among small capitals.
+        assert_eq!(case_of("ᴅɪꜰꜰᴜꜱɪᴏɴ"), Case::Upper);
+        assert_eq!(case_of("sᴇᴄʀᴇᴛ"), Case::Upper);
+        assert_eq!(case_of("🅂🄴🄲🅁🄴🅃"), Case::Upper);
+        assert_eq!(case_of("🇸🇪🇨🇷🇪🇹"), Case::Upper);
+    }
+
+    #[test]
+    fn overlapping_candidates_after_a_label_are_read_once() {
+        // "Secret Défense" and "Secret" overlap; the label's value is read
+        // between them without slicing backwards (found by the fuzzer).
+        let scanner = crate::Scanner::new();
+        for text in [
+            "Classification : Secret Défense, Secret Défense\nCompte rendu.",
+            "Statut : TRÈS SECRET DÉFENSE SPÉCIAL FRANCE; suite",
+            "\u{0}Classifica\u{f}ion : Secret Défensifica\u{f}ion : Secret Défense\nCompte rendu.",
+        ] {
+            let report = scanner.scan_text(text);
+            assert!(
+                report.findings.iter().any(|f| f.rule.starts_with("fr.")),
+                "{text:?}: {:?}",
+                report.findings
+            );
+        }
     }
 
     fn residue(line: &str) -> Residue {

@@ -841,6 +841,12 @@ fn is_sentence_word(word: &str) -> bool {
 /// Whether `word` is `lower` in any case (`lower` is written in lower case;
 /// non-ASCII letters compared through their lower case).
 fn lower_eq(word: &str, lower: &str) -> bool {
+    // Most words are ASCII: compare lengths, then bytes, without iterating
+    // over case mappings (this runs for every word of a line against the
+    // word lists).
+    if word.is_ascii() {
+        return word.eq_ignore_ascii_case(lower);
+    }
     let mut a = word.chars().flat_map(char::to_lowercase);
     let mut b = lower.chars();
     loop {

@@ -175,7 +175,9 @@ impl vigie_problem {
     }
 }
 
-/// Maps each value of a core enum to the C enum of the same meaning.
+/// Maps each value of a core enum to the C enum of the same meaning. The
+/// core enums that may grow (`#[non_exhaustive]`) name the C value a newer
+/// core's unknown value falls back to, until the C enum learns it.
 macro_rules! same_values {
     ($core:ident => $c:ident { $($variant:ident),+ $(,)? }) => {
         impl From<$core> for $c {
@@ -186,16 +188,26 @@ macro_rules! same_values {
             }
         }
     };
+    ($core:ident => $c:ident { $($variant:ident),+ $(,)? } else $fallback:ident) => {
+        impl From<$core> for $c {
+            fn from(value: $core) -> Self {
+                match value {
+                    $($core::$variant => $c::$variant,)+
+                    _ => $c::$fallback,
+                }
+            }
+        }
+    };
 }
 
 same_values!(Verdict => vigie_verdict { Allow, Warn, Block });
 same_values!(Status => vigie_status { Complete, Partial, Unscannable });
-same_values!(Kind => vigie_kind { Marking, Pii, Secret, Custom });
+same_values!(Kind => vigie_kind { Marking, Pii, Secret, Custom } else Custom);
 same_values!(Confidence => vigie_confidence { Low, Medium, High });
-same_values!(Part => vigie_part { Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr, Hidden });
+same_values!(Part => vigie_part { Body, Header, Footer, Notes, Comment, Metadata, Label, Ocr, Hidden } else Body);
 same_values!(ProblemCode => vigie_problem_code {
     Encrypted, Limit, Corrupt, Unsupported, OcrUnavailable,
-});
+} else Unsupported);
 
 /// Frees a report and everything borrowed from it. NULL does nothing.
 ///

@@ -14,13 +14,13 @@
 //! SIREN), and gets its confidence from the rule: one step higher when a
 //! context word stands nearby.
 
+use crate::chars::{ceil_char_boundary, floor_char_boundary, window_around};
 use crate::matcher::GateHit;
 use crate::normalize::Normalized;
 use crate::qualify::Qualified;
 use crate::report::Confidence;
 use crate::rules::RuleSet;
 use crate::rules::pattern::{Gate, NEEDS_WITHIN, Pattern};
-use crate::text::{ceil_char_boundary, floor_char_boundary, window_around};
 use crate::validate::Around as ValueContext;
 
 /// How far before a keyword a match may start ("-----BEGIN OPENSSH " before

@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod budget;
+mod chars;
 mod data;
 pub mod error;
 pub mod extract;
@@ -39,7 +40,6 @@ pub mod qualify;
 pub mod report;
 pub mod rules;
 mod scanner;
-mod text;
 pub mod validate;
 
 /// The README's examples, compiled as doc tests so that they stay true.
@@ -47,7 +47,7 @@ pub mod validate;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-pub use error::Error;
+pub use error::{Error, ErrorKind, Position};
 pub use policy::{Limits, Policy};
 pub use report::{
     Confidence, Finding, Kind, Location, Part, Problem, ProblemCode, Report, Status, Verdict,

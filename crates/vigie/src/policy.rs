@@ -198,12 +198,14 @@ impl Policy {
     /// assert!(vigie::Policy::from_toml("ceiling = 9", "<string>").is_err());
     /// ```
     pub fn from_toml(source: &str, origin: &str) -> Result<Self, Error> {
-        let invalid = |message: String| Error::Policy {
-            origin: origin.to_string(),
-            message,
-        };
-        let file: Overrides =
-            toml::from_str(source).map_err(|e| invalid(e.to_string().trim_end().to_string()))?;
+        let file: Overrides = toml::from_str(source).map_err(|e| {
+            let (message, position) = crate::error::toml_error(&e, source);
+            Error::Policy {
+                origin: origin.to_string(),
+                position,
+                message,
+            }
+        })?;
         Self::from_overrides(file, origin)
     }
 
@@ -215,9 +217,13 @@ impl Policy {
     /// assert_eq!(policy.ceiling, 2);
     /// ```
     pub fn from_json(source: &str, origin: &str) -> Result<Self, Error> {
-        let file: Overrides = serde_json::from_str(source).map_err(|e| Error::Policy {
-            origin: origin.to_string(),
-            message: e.to_string(),
+        let file: Overrides = serde_json::from_str(source).map_err(|e| {
+            let (message, position) = crate::error::json_error(&e);
+            Error::Policy {
+                origin: origin.to_string(),
+                position,
+                message,
+            }
         })?;
         Self::from_overrides(file, origin)
     }
@@ -225,6 +231,7 @@ impl Policy {
     fn from_overrides(mut file: Overrides, origin: &str) -> Result<Self, Error> {
         let invalid = |message: String| Error::Policy {
             origin: origin.to_string(),
+            position: None,
             message,
         };
         let scopes = std::mem::take(&mut file.scopes);

@@ -23,11 +23,11 @@
 //!    the one its context suggests: CAPCO syntax → `us`, a UK hint → `uk`,
 //!    French text around it → `fr`, English → `us`.
 
+use crate::chars::{ceil_char_boundary, floor_char_boundary, window_around};
 use crate::matcher::{Candidate, Matcher};
 use crate::normalize::{self, Normalized, is_invisible};
 use crate::report::{Confidence, Part};
 use crate::rules::{FormContext, RuleSet};
-use crate::text::{ceil_char_boundary, floor_char_boundary, window_around};
 
 /// A marking found, before it becomes a [`crate::Finding`].
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -37,6 +37,7 @@ pub enum Status {
 /// What a rule finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Kind {
     /// A protective marking (classification, protection mention, TLP, label).
     Marking,
@@ -63,6 +64,7 @@ pub enum Confidence {
 /// Which part of a document a piece of text came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Part {
     /// Running text of a message or page.
     #[default]
@@ -169,6 +171,7 @@ pub struct Finding {
 /// Codes of the problems that keep content from being read in full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ProblemCode {
     /// Encrypted content that needs a key vigie does not have.
     Encrypted,

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 
+use crate::chars::floor_char_boundary;
 use crate::data::{DataFinder, Job};
 use crate::error::Error;
 use crate::extract;
@@ -14,7 +15,6 @@ use crate::portion;
 use crate::qualify::{self, Qualified, Segment};
 use crate::report::{Finding, Location, Part, Problem, ProblemCode, Report, Status, excerpt};
 use crate::rules::RuleSet;
-use crate::text::floor_char_boundary;
 
 /// Texts are matched in windows of about this size, so that the matching
 /// form of a large text never lives in memory whole.

@@ -406,7 +406,7 @@ fn decode_words(ex: &mut Extractor, value: String, path: &[String]) -> String {
 /// and whether its charset is known.
 fn encoded_word(word: &str) -> Option<(String, usize, bool)> {
     let inner = word.get(2..)?;
-    let window = inner.get(..crate::text::floor_char_boundary(inner, MAX_ENCODED_WORD))?;
+    let window = inner.get(..crate::chars::floor_char_boundary(inner, MAX_ENCODED_WORD))?;
     let mut fields = window.splitn(3, '?');
     let label = fields.next()?;
     let encoding = fields.next()?;

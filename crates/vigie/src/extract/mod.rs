@@ -134,7 +134,7 @@ impl Extractor {
             .max_text_bytes
             .saturating_sub(self.text_bytes);
         if text.len() > room {
-            let cut = crate::text::floor_char_boundary(&text, room);
+            let cut = crate::chars::floor_char_boundary(&text, room);
             text.truncate(cut);
             let message = format!(
                 "more than {} bytes of text extracted; the rest was not read",

@@ -199,9 +199,19 @@ impl RuleSet {
     pub fn add_pack(&mut self, origin: &str, source: &str) -> Result<(), Error> {
         let invalid = |message: String| Error::RulePack {
             origin: origin.to_string(),
+            position: None,
+            rule: None,
             message,
         };
-        let pack: PackFile = toml::from_str(source).map_err(|e| invalid(e.to_string()))?;
+        let pack: PackFile = toml::from_str(source).map_err(|e| {
+            let (message, position) = crate::error::toml_error(&e, source);
+            Error::RulePack {
+                origin: origin.to_string(),
+                position,
+                rule: None,
+                message,
+            }
+        })?;
         if pack.pack.trim().is_empty() {
             return Err(invalid("`pack` must name the pack".into()));
         }
@@ -212,9 +222,14 @@ impl RuleSet {
         for entry in &pack.rules {
             validate_id(&entry.id).map_err(invalid)?;
             let id = &entry.id;
-            let invalid_rule = |m: String| invalid(format!("rule `{id}`: {m}"));
+            let invalid_rule = |message: String| Error::RulePack {
+                origin: origin.to_string(),
+                position: None,
+                rule: Some(id.clone()),
+                message,
+            };
             if !known.insert(id) {
-                return Err(invalid(format!("rule `{id}` is defined twice")));
+                return Err(invalid_rule("defined twice".into()));
             }
             if entry.level.is_some_and(|level| level > MAX_LEVEL) {
                 return Err(invalid_rule(format!(
@@ -223,7 +238,7 @@ impl RuleSet {
             }
             match (entry.forms.is_empty(), entry.patterns.is_empty()) {
                 (true, true) => {
-                    return Err(invalid(format!("rule `{id}` has no form and no pattern")));
+                    return Err(invalid_rule("has no form and no pattern".into()));
                 }
                 (false, false) => {
                     return Err(invalid_rule(

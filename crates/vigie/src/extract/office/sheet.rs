@@ -68,7 +68,7 @@ fn push_bounded(s: &mut String, text: &str) {
         return;
     }
     s.push_str(text);
-    let cut = crate::text::floor_char_boundary(s, KEPT_BYTES + 4);
+    let cut = crate::chars::floor_char_boundary(s, KEPT_BYTES + 4);
     s.truncate(cut);
 }
 

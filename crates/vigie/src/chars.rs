@@ -1,5 +1,5 @@
-//! Small helpers on UTF-8 text shared by the stages: windows around a span
-//! that never cut a character.
+//! Character boundaries and windows in UTF-8 text.
+//! Cuts and windows that never split a character.
 
 /// The largest character boundary of `text` at or before `at`.
 pub fn floor_char_boundary(text: &str, at: usize) -> usize {

@@ -22,7 +22,7 @@ const MAX_EXCERPT_CHARS: usize = 80;
 pub fn check_bytes(scanner: &Scanner, bytes: &[u8]) {
     let policy = scanner.policy();
     let report = scanner.scan_bytes(bytes, None);
-    let extraction = extract::extract(bytes, None, &policy.limits);
+    let extraction = extract::extract(bytes, None, extract::Context::new(policy.limits));
     check_report(&report, &extraction.segments, policy);
     // Extraction problems are the report's first problems, in order (time
     // limits aside: a second extraction may trip one the first did not).
@@ -56,6 +56,7 @@ pub fn check_text(scanner: &Scanner, text: &str) {
         part: Part::Body,
         page: None,
         path: Vec::new(),
+        pixels: None,
     };
     check_report(&report, std::slice::from_ref(&segment), scanner.policy());
 }
@@ -295,12 +296,14 @@ pub fn check_segment(scanner: &Scanner, data: &[u8]) {
         part,
         page,
         path: &path,
+        pixels: None,
     }]);
     let segment = Segment {
         text: text.into_owned(),
         part,
         page,
         path,
+        pixels: None,
     };
     check_report(&report, &[segment], scanner.policy());
 }
@@ -336,6 +339,7 @@ pub fn check_policy(data: &[u8]) {
                 part: Part::Body,
                 page: None,
                 path: Vec::new(),
+                pixels: None,
             };
             check_report(&report, &[segment], &scoped);
         }

@@ -10,7 +10,58 @@
 
 use std::time::{Duration, Instant};
 
-use crate::policy::Limits;
+/// Resource limits of a scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest text scanned; past it the rest is not read and the report is
+    /// `partial` with a `limit` problem.
+    pub max_text_bytes: usize,
+    /// Most findings reported for one input; past it the scan stops and the
+    /// report is `partial` with a `limit` problem.
+    pub max_findings: usize,
+    /// Largest input accepted at all (bytes); a larger one is `unscannable`.
+    pub max_input_bytes: u64,
+    /// Bytes that extraction may produce in all, archives and compressed
+    /// streams included.
+    pub max_inflated_bytes: u64,
+    /// Bytes one archive entry or stream may inflate to.
+    pub max_entry_bytes: u64,
+    /// Largest ratio of inflated to compressed size an archive entry may
+    /// have.
+    pub max_inflation_ratio: u64,
+    /// Archive entries read in all.
+    pub max_entries: u64,
+    /// How deep containers may nest (a zip in a zip is depth 2).
+    pub max_depth: u32,
+    /// Wall-clock time one scan may take, in milliseconds.
+    pub max_milliseconds: u64,
+    /// Units of parsing work one scan may do: a PDF drawing operator, a
+    /// markup tag, an XML event, an RTF control word, an archive entry.
+    /// Unlike the time limit it does not depend on the machine's speed, so
+    /// a crafted file is stopped at the same place everywhere.
+    pub max_steps: u64,
+    /// Largest image, in pixels (width × height), that OCR may decode; a
+    /// larger one is a `limit` problem, not read.
+    pub max_image_pixels: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_text_bytes: 64 << 20,
+            max_findings: 10_000,
+            max_input_bytes: 256 << 20,
+            max_inflated_bytes: 512 << 20,
+            max_entry_bytes: 128 << 20,
+            max_inflation_ratio: 200,
+            max_entries: 10_000,
+            max_depth: 5,
+            max_milliseconds: 30_000,
+            max_steps: 20_000_000,
+            max_image_pixels: 100_000_000,
+        }
+    }
+}
 
 /// What was spent so far on one scan.
 #[derive(Debug)]

@@ -50,7 +50,8 @@ pub struct ReadmeDoctests;
 pub use error::{Error, ErrorKind, Position};
 pub use policy::{Limits, Policy};
 pub use report::{
-    Confidence, Finding, Kind, Location, Part, Problem, ProblemCode, Report, Status, Verdict,
+    Confidence, Finding, Kind, Location, Part, PixelBox, Problem, ProblemCode, Report, Status,
+    Verdict,
 };
 pub use rules::{Rule, RuleSet};
 pub use scanner::{Scanner, ScannerBuilder, ScopedScanner, TextSegment};

@@ -36,6 +36,7 @@
 //! max_depth = 5                    # containers inside containers
 //! max_milliseconds = 30000         # wall-clock time per scan
 //! max_steps = 20000000             # units of parsing work per scan
+//! max_image_pixels = 100000000     # largest image OCR may decode
 //!
 //! # Named scopes (a room, a channel) override any of the keys above.
 //! [scopes."!dr-room:example.org"]
@@ -51,54 +52,7 @@ use crate::error::Error;
 use crate::report::{Confidence, Finding, Kind, Problem, ProblemCode, Verdict};
 use crate::rules::MAX_LEVEL;
 
-/// Resource limits of a scan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
-    /// Longest text scanned; past it the rest is not read and the report is
-    /// `partial` with a `limit` problem.
-    pub max_text_bytes: usize,
-    /// Most findings reported for one input; past it the scan stops and the
-    /// report is `partial` with a `limit` problem.
-    pub max_findings: usize,
-    /// Largest input accepted at all (bytes); a larger one is `unscannable`.
-    pub max_input_bytes: u64,
-    /// Bytes that extraction may produce in all, archives and compressed
-    /// streams included.
-    pub max_inflated_bytes: u64,
-    /// Bytes one archive entry or stream may inflate to.
-    pub max_entry_bytes: u64,
-    /// Largest ratio of inflated to compressed size an archive entry may
-    /// have.
-    pub max_inflation_ratio: u64,
-    /// Archive entries read in all.
-    pub max_entries: u64,
-    /// How deep containers may nest (a zip in a zip is depth 2).
-    pub max_depth: u32,
-    /// Wall-clock time one scan may take, in milliseconds.
-    pub max_milliseconds: u64,
-    /// Units of parsing work one scan may do: a PDF drawing operator, a
-    /// markup tag, an XML event, an RTF control word, an archive entry.
-    /// Unlike the time limit it does not depend on the machine's speed, so
-    /// a crafted file is stopped at the same place everywhere.
-    pub max_steps: u64,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_text_bytes: 64 << 20,
-            max_findings: 10_000,
-            max_input_bytes: 256 << 20,
-            max_inflated_bytes: 512 << 20,
-            max_entry_bytes: 128 << 20,
-            max_inflation_ratio: 200,
-            max_entries: 10_000,
-            max_depth: 5,
-            max_milliseconds: 30_000,
-            max_steps: 20_000_000,
-        }
-    }
-}
+pub use crate::budget::Limits;
 
 /// What to do with findings. Build one with [`Policy::default`],
 /// [`Policy::from_toml`] or [`Policy::from_file`].
@@ -187,6 +141,7 @@ struct LimitOverrides {
     max_depth: Option<u32>,
     max_milliseconds: Option<u64>,
     max_steps: Option<u64>,
+    max_image_pixels: Option<u64>,
 }
 
 impl Policy {
@@ -352,6 +307,7 @@ impl Policy {
             ("max_milliseconds", l.max_milliseconds),
             ("max_depth", l.max_depth.map(u64::from)),
             ("max_steps", l.max_steps),
+            ("max_image_pixels", l.max_image_pixels),
         ] {
             if value == Some(0) {
                 return Err(format!("limits.{name} must be at least 1"));
@@ -365,6 +321,7 @@ impl Policy {
         set(&mut self.limits.max_depth, l.max_depth);
         set(&mut self.limits.max_milliseconds, l.max_milliseconds);
         set(&mut self.limits.max_steps, l.max_steps);
+        set(&mut self.limits.max_image_pixels, l.max_image_pixels);
         set(&mut self.min_confidence, o.min_confidence);
         set(&mut self.unscannable, o.unscannable);
         set(&mut self.caveat, o.caveat);
@@ -412,6 +369,7 @@ mod tests {
                 path: vec![],
                 start: 0,
                 end: 1,
+                pixels: None,
             },
             excerpt: String::new(),
         }

@@ -146,6 +146,22 @@ pub struct Location {
     pub start: usize,
     /// Byte offset just past the last byte in the original text.
     pub end: usize,
+    /// Where in an image the text was read, for text read by OCR.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub pixels: Option<PixelBox>,
+}
+
+/// A rectangle of an image, in pixels from its top left corner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct PixelBox {
+    /// Pixels from the left edge.
+    pub x: u32,
+    /// Pixels from the top edge.
+    pub y: u32,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
 }
 
 /// One thing a rule found.
@@ -444,6 +460,7 @@ mod tests {
                     path: vec![],
                     start: 0,
                     end: 20,
+                    pixels: None,
                 },
                 excerpt: "DIFFUSION RESTREINTE".into(),
             }],

@@ -13,7 +13,9 @@ use crate::normalize::Normalized;
 use crate::policy::Policy;
 use crate::portion;
 use crate::qualify::{self, Qualified, Segment};
-use crate::report::{Finding, Location, Part, Problem, ProblemCode, Report, Status, excerpt};
+use crate::report::{
+    Finding, Location, Part, PixelBox, Problem, ProblemCode, Report, Status, excerpt,
+};
 use crate::rules::RuleSet;
 
 /// Texts are matched in windows of about this size, so that the matching
@@ -51,6 +53,8 @@ pub struct TextSegment<'a> {
     pub page: Option<u32>,
     /// The chain of containers it came from.
     pub path: &'a [String],
+    /// Where in an image it was read, for text read by OCR.
+    pub pixels: Option<PixelBox>,
 }
 
 impl<'a> TextSegment<'a> {
@@ -61,6 +65,7 @@ impl<'a> TextSegment<'a> {
             part: Part::Body,
             page: None,
             path: &[],
+            pixels: None,
         }
     }
 }
@@ -234,7 +239,7 @@ impl Scanner {
     }
 
     fn scan_bytes_under(&self, bytes: &[u8], name_hint: Option<&str>, policy: &Policy) -> Report {
-        let extraction = extract::extract(bytes, name_hint, &policy.limits);
+        let extraction = extract::extract(bytes, name_hint, extract::Context::new(policy.limits));
         let segments: Vec<TextSegment<'_>> = extraction
             .segments
             .iter()
@@ -243,6 +248,7 @@ impl Scanner {
                 part: segment.part,
                 page: segment.page,
                 path: &segment.path,
+                pixels: segment.pixels,
             })
             .collect();
         let mut report = self.scan_segments_under(&segments, policy);
@@ -352,6 +358,7 @@ impl Scanner {
                     part: Part::Body,
                     page: None,
                     path: &path,
+                    pixels: None,
                 };
                 let mut report = self.scan_segments_under(&[segment], policy);
                 if cut && report.problems.is_empty() {
@@ -501,6 +508,7 @@ impl Scanner {
                         path: segment.path.to_vec(),
                         start: q.start,
                         end: q.end,
+                        pixels: segment.pixels,
                     },
                     excerpt: excerpt(rule.mask, rule.mask_keep, &text[q.start..q.end]),
                 });
@@ -747,12 +755,14 @@ mod tests {
                 part: Part::Header,
                 page: Some(3),
                 path: &path,
+                pixels: None,
             },
             TextSegment {
                 text: "Le secret de la réussite.",
                 part: Part::Body,
                 page: Some(3),
                 path: &path,
+                pixels: None,
             },
         ];
         let report = Scanner::new().scan_segments(&segments);
@@ -777,6 +787,7 @@ mod tests {
             part: Part::Footer,
             page: Some(1),
             path: &[],
+            pixels: None,
         };
         assert!(Scanner::new().scan_segments(&[segment]).findings.is_empty());
     }

@@ -130,6 +130,7 @@ fn the_invariants_catch_broken_reports() {
         part: vigie::Part::Body,
         page: None,
         path: Vec::new(),
+        pixels: None,
     };
     invariants::check_report(&good, std::slice::from_ref(&segment), policy);
 

@@ -475,14 +475,9 @@ mod tests {
     use crate::report::{Part, ProblemCode};
 
     fn read(message: &str) -> Extraction {
-        let mut ex = Extractor {
-            budget: crate::budget::Budget::new(crate::policy::Limits::default()),
-            out: Extraction::default(),
-            text_bytes: 0,
-            stopped: false,
-        };
+        let mut ex = Extractor::new(super::super::Context::new(crate::policy::Limits::default()));
         super::extract(&mut ex, message.as_bytes(), &["m.eml".to_string()], 1);
-        ex.out
+        ex.finish()
     }
 
     fn texts(out: &Extraction, part: Part) -> Vec<String> {

@@ -7,6 +7,7 @@
 //! damaged parts) is reported as a problem, so that the default policy fails
 //! closed.
 
+pub mod image;
 mod mail;
 mod office;
 mod pdf;
@@ -14,9 +15,9 @@ pub mod sniff;
 pub mod text;
 mod zip;
 
-use crate::budget::{Budget, Exceeded};
-use crate::policy::Limits;
-use crate::report::{Part, Problem, ProblemCode};
+use crate::budget::{Budget, Exceeded, Limits};
+use crate::report::{Part, PixelBox, Problem, ProblemCode};
+pub use image::{Image, ImageData, OcrEngine, OcrFailure, OcrLine};
 use sniff::Format;
 
 /// A piece of extracted text and where it came from.
@@ -30,6 +31,8 @@ pub struct Segment {
     pub page: Option<u32>,
     /// The chain of containers (`dossier.zip`, `annexes/note.docx`).
     pub path: Vec<String>,
+    /// Where in an image it was read, for text read by OCR.
+    pub pixels: Option<PixelBox>,
 }
 
 /// What extraction produced: segments, and what could not be read.
@@ -41,15 +44,53 @@ pub struct Extraction {
     pub problems: Vec<Problem>,
 }
 
-/// Extracts the text of `bytes`. `name` is the input's name, used only in
-/// locations and messages: the content decides the format.
-pub fn extract(bytes: &[u8], name: Option<&str>, limits: &Limits) -> Extraction {
-    let mut extractor = Extractor {
-        budget: Budget::new(*limits),
-        out: Extraction::default(),
-        text_bytes: 0,
-        stopped: false,
-    };
+/// The optional engines an extractor may call on.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Engines<'a> {
+    /// Reads the text of images; without it an image that may hold text
+    /// is an `ocr-unavailable` problem.
+    pub ocr: Option<&'a dyn OcrEngine>,
+}
+
+/// What one extraction runs with: the budget every stage draws from, and
+/// the engines it may call on.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The limits and what has been spent of them.
+    pub budget: Budget,
+    /// Optional engines (OCR).
+    pub engines: Engines<'a>,
+}
+
+impl<'a> Context<'a> {
+    /// A fresh budget under `limits`, and no engine.
+    pub fn new(limits: Limits) -> Self {
+        Context {
+            budget: Budget::new(limits),
+            engines: Engines::default(),
+        }
+    }
+
+    /// With these engines.
+    pub fn with_engines(mut self, engines: Engines<'a>) -> Self {
+        self.engines = engines;
+        self
+    }
+}
+
+/// Extracts the text of `bytes` under `context`. `name` is the input's
+/// name, used only in locations and messages: the content decides the
+/// format.
+///
+/// ```
+/// use vigie::extract::{Context, extract};
+/// let out = extract(b"Compte rendu.", Some("note.txt"), Context::new(Default::default()));
+/// assert_eq!(out.segments[0].text, "Compte rendu.");
+/// assert!(out.problems.is_empty());
+/// ```
+pub fn extract(bytes: &[u8], name: Option<&str>, context: Context<'_>) -> Extraction {
+    let limits = *context.budget.limits();
+    let mut extractor = Extractor::new(context);
     if bytes.len() as u64 > limits.max_input_bytes {
         extractor.problem(
             ProblemCode::Limit,
@@ -59,16 +100,17 @@ pub fn extract(bytes: &[u8], name: Option<&str>, limits: &Limits) -> Extraction 
                 limits.max_input_bytes
             ),
         );
-        return extractor.out;
+        return extractor.finish();
     }
     let path: Vec<String> = name.map(|n| vec![n.to_string()]).unwrap_or_default();
     extractor.dispatch(bytes, &path, 1);
-    extractor.out
+    extractor.finish()
 }
 
-/// The state of one extraction: its budget and its output.
-pub(crate) struct Extractor {
+/// The state of one extraction: its budget, its engines and its output.
+pub(crate) struct Extractor<'a> {
     budget: Budget,
+    engines: Engines<'a>,
     out: Extraction,
     /// Bytes of text pushed so far.
     text_bytes: usize,
@@ -76,7 +118,23 @@ pub(crate) struct Extractor {
     stopped: bool,
 }
 
-impl Extractor {
+impl<'a> Extractor<'a> {
+    /// An extraction that has read nothing yet.
+    pub(crate) fn new(context: Context<'a>) -> Self {
+        Extractor {
+            budget: context.budget,
+            engines: context.engines,
+            out: Extraction::default(),
+            text_bytes: 0,
+            stopped: false,
+        }
+    }
+
+    /// What was extracted.
+    pub(crate) fn finish(self) -> Extraction {
+        self.out
+    }
+
     /// Extracts `bytes`, found at `path`, `depth` containers deep.
     pub(crate) fn dispatch(&mut self, bytes: &[u8], path: &[String], depth: u32) {
         if self.stopped {
@@ -103,10 +161,14 @@ impl Extractor {
                 text::extract(self, bytes, format, path)
             }
             Format::Pdf => pdf::extract(self, bytes, path, depth),
-            Format::Image => self.problem(
-                ProblemCode::OcrUnavailable,
-                located(path, "image: no OCR engine is available to read it"),
-            ),
+            Format::Image => {
+                let image = Image {
+                    width: 0,
+                    height: 0,
+                    data: ImageData::File(bytes),
+                };
+                self.image(&image, None, path);
+            }
             Format::Binary => self.problem(
                 ProblemCode::Unsupported,
                 located(path, "binary content of an unknown format"),
@@ -118,12 +180,18 @@ impl Extractor {
     /// (`max_text_bytes`, which the scanner would not read anyway) the text
     /// is cut, a `limit` problem is recorded and extraction stops, so that
     /// what extraction holds in memory stays bounded.
-    pub(crate) fn push(
+    pub(crate) fn push(&mut self, text: String, part: Part, page: Option<u32>, path: &[String]) {
+        self.push_segment(text, part, page, path, None);
+    }
+
+    /// [`Extractor::push`], for text read in an image, with where in it.
+    fn push_segment(
         &mut self,
         mut text: String,
         part: Part,
         page: Option<u32>,
         path: &[String],
+        pixels: Option<PixelBox>,
     ) {
         if self.stopped || text.trim().is_empty() {
             return;
@@ -152,6 +220,7 @@ impl Extractor {
             part,
             page,
             path: path.to_vec(),
+            pixels,
         });
     }
 
@@ -167,6 +236,11 @@ impl Extractor {
     /// The budget.
     pub(crate) fn budget(&mut self) -> &mut Budget {
         &mut self.budget
+    }
+
+    /// The engines this extraction may call on.
+    pub(crate) fn engines(&self) -> Engines<'a> {
+        self.engines
     }
 
     /// Counts `units` of parsing work (see [`Budget::step`]). False once a

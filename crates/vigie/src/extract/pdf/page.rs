@@ -87,10 +87,10 @@ impl TextState {
 }
 
 /// Reads one page.
-pub(super) struct PageReader<'a, 'x> {
+pub(super) struct PageReader<'a, 'x, 'e> {
     document: &'a Document,
     fonts: &'x mut FontCache<'a>,
-    ex: &'x mut Extractor,
+    ex: &'x mut Extractor<'e>,
     path: &'x [String],
     /// Bytes the page's streams may inflate to.
     max_stream: u64,
@@ -104,12 +104,12 @@ pub(super) struct PageReader<'a, 'x> {
     forms_open: HashSet<ObjectId>,
 }
 
-impl<'a, 'x> PageReader<'a, 'x> {
+impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
     /// A reader for one page of `document`, drawing on `ex`'s budget.
     pub(super) fn new(
         document: &'a Document,
         fonts: &'x mut FontCache<'a>,
-        ex: &'x mut Extractor,
+        ex: &'x mut Extractor<'e>,
         path: &'x [String],
     ) -> Self {
         let limits = *ex.budget().limits();

@@ -237,14 +237,9 @@ mod tests {
         format: Format,
         limits: crate::policy::Limits,
     ) -> super::super::Extraction {
-        let mut ex = Extractor {
-            budget: crate::budget::Budget::new(limits),
-            out: super::super::Extraction::default(),
-            text_bytes: 0,
-            stopped: false,
-        };
+        let mut ex = Extractor::new(super::super::Context::new(limits));
         extract(&mut ex, bytes, format, &["x".to_string()]);
-        ex.out
+        ex.finish()
     }
 
     #[test]

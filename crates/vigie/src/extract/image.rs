@@ -1,0 +1,131 @@
+//! The image path: pictures found anywhere (an attachment that is an image,
+//! a picture inside a PDF page or an Office file) come here. With an OCR
+//! engine in the [`Context`](super::Context) their text is read; without
+//! one, an image that could hold text is a problem (`ocr-unavailable`), so
+//! that a stamp scanned into a picture is never passed as read.
+
+use std::borrow::Cow;
+
+use super::{Extractor, located};
+use crate::report::{Part, PixelBox, ProblemCode};
+
+/// Images smaller than this on either side cannot hold a line of readable
+/// text (a glyph needs about 8 pixels, a word several glyphs): icons,
+/// rules and bullets are skipped without a problem.
+pub const MIN_TEXT_PIXELS: u32 = 16;
+
+/// An image to read.
+#[derive(Debug, Clone)]
+pub struct Image<'a> {
+    /// Its width in pixels, as its container declares it (0 when unknown).
+    pub width: u32,
+    /// Its height in pixels (0 when unknown).
+    pub height: u32,
+    /// Its content.
+    pub data: ImageData<'a>,
+}
+
+/// The content of an [`Image`].
+#[derive(Debug, Clone)]
+pub enum ImageData<'a> {
+    /// An image file: PNG, JPEG, JPEG 2000, TIFF, GIF, BMP, WebP.
+    File(&'a [u8]),
+    /// Decoded samples, row after row, without padding: what a PDF image
+    /// stream holds once its filters are undone.
+    Samples {
+        /// Bits per sample (1, 2, 4, 8 or 16).
+        bits_per_component: u8,
+        /// Samples per pixel (1 grey, 3 RGB, 4 CMYK).
+        components: u8,
+        /// The samples.
+        samples: Cow<'a, [u8]>,
+    },
+}
+
+/// One line of text an OCR engine read, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrLine {
+    /// The text.
+    pub text: String,
+    /// Where in the image.
+    pub pixels: PixelBox,
+}
+
+/// Why an OCR engine could not read an image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OcrFailure {
+    /// The problem to report (`unsupported`, `corrupt`, `limit`).
+    pub code: ProblemCode,
+    /// What went wrong, without content from the image.
+    pub message: String,
+}
+
+/// An engine that reads the text of images. vigie's core holds no engine;
+/// `vigie-ocr` provides one over Tesseract.
+pub trait OcrEngine: Send + Sync + std::fmt::Debug {
+    /// Reads the lines of text of `image`. `max_pixels` bounds the decoded
+    /// size the engine may allocate.
+    fn read(&self, image: &Image<'_>, max_pixels: u64) -> Result<Vec<OcrLine>, OcrFailure>;
+}
+
+impl Image<'_> {
+    /// Whether the image is large enough to hold a line of text. An image
+    /// whose size is not known is taken as large enough.
+    pub fn may_hold_text(&self) -> bool {
+        let known = self.width > 0 && self.height > 0;
+        !known || (self.width >= MIN_TEXT_PIXELS && self.height >= MIN_TEXT_PIXELS)
+    }
+}
+
+impl Extractor<'_> {
+    /// Reads an image found at `path` (on `page`, in a paged document).
+    /// Without an OCR engine, an image that may hold text is a problem.
+    pub(crate) fn image(&mut self, image: &Image<'_>, page: Option<u32>, path: &[String]) {
+        if self.stopped() || !image.may_hold_text() {
+            return;
+        }
+        let Some(ocr) = self.engines().ocr else {
+            let what = describe(image, page);
+            self.problem(
+                ProblemCode::OcrUnavailable,
+                located(
+                    path,
+                    &format!("{what}: no OCR engine is available to read it"),
+                ),
+            );
+            return;
+        };
+        let max_pixels = self.budget().limits().max_image_pixels;
+        match ocr.read(image, max_pixels) {
+            Ok(lines) => {
+                for line in lines {
+                    self.push_read_from_image(line, page, path);
+                }
+            }
+            Err(failure) => {
+                let what = describe(image, page);
+                self.problem(
+                    failure.code,
+                    located(path, &format!("{what}: {}", failure.message)),
+                );
+            }
+        }
+    }
+
+    fn push_read_from_image(&mut self, line: OcrLine, page: Option<u32>, path: &[String]) {
+        self.push_segment(line.text, Part::Ocr, page, path, Some(line.pixels));
+    }
+}
+
+/// "image", "page 3: image of 640×480 pixels".
+fn describe(image: &Image<'_>, page: Option<u32>) -> String {
+    let size = if image.width > 0 && image.height > 0 {
+        format!("image of {}×{} pixels", image.width, image.height)
+    } else {
+        "image".to_string()
+    };
+    match page {
+        Some(page) => format!("page {page}: {size}"),
+        None => size,
+    }
+}

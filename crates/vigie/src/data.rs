@@ -15,9 +15,9 @@
 //! context word stands nearby.
 
 use crate::chars::{ceil_char_boundary, floor_char_boundary, window_around};
+use crate::detection::Detection;
 use crate::matcher::GateHit;
 use crate::normalize::Normalized;
-use crate::qualify::Qualified;
 use crate::report::Confidence;
 use crate::rules::RuleSet;
 use crate::rules::pattern::{Gate, NEEDS_WITHIN, Pattern};
@@ -98,7 +98,7 @@ impl DataFinder {
         range: std::ops::Range<usize>,
         gates: &[GateHit],
         jobs: &mut Vec<Job>,
-        out: &mut Vec<Qualified>,
+        out: &mut Vec<Detection>,
         limit: usize,
     ) -> bool {
         let patterns = rules.patterns();
@@ -197,7 +197,7 @@ fn job(text: &str, pattern: usize, start: usize, end: usize) -> Job {
     }
 }
 
-fn run_job(rules: &RuleSet, pattern: &Pattern, text: &str, job: Job, out: &mut Vec<Qualified>) {
+fn run_job(rules: &RuleSet, pattern: &Pattern, text: &str, job: Job, out: &mut Vec<Detection>) {
     // The haystack ends at the window; `find_at` keeps the text before the
     // window in view, so `\b` at its start is right.
     let haystack = &text[..job.end];
@@ -259,7 +259,7 @@ fn judge(
     start: usize,
     end: usize,
     note: &str,
-) -> Option<Qualified> {
+) -> Option<Detection> {
     let rule = &rules.rules()[pattern.rule];
     let numeric = matches!(pattern.gate, Gate::Digits(_));
     if numeric && (is_amount(text, start, end) || inside_larger_number(text, start, end)) {
@@ -288,7 +288,7 @@ fn judge(
     } else {
         "; no context word"
     });
-    Some(Qualified {
+    Some(Detection {
         rule: pattern.rule,
         confidence,
         reason,

@@ -26,9 +26,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod base64;
 pub mod budget;
 mod chars;
 mod data;
+pub mod detection;
 pub mod error;
 pub mod extract;
 mod input;
@@ -37,6 +39,7 @@ pub mod normalize;
 pub mod policy;
 mod portion;
 pub mod qualify;
+pub mod redact;
 pub mod report;
 pub mod rules;
 mod scanner;

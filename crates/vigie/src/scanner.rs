@@ -5,6 +5,7 @@ use std::cell::RefCell;
 
 use crate::chars::floor_char_boundary;
 use crate::data::{DataFinder, Job};
+use crate::detection::Detection;
 use crate::error::Error;
 use crate::extract;
 use crate::input::{self, Input};
@@ -12,7 +13,7 @@ use crate::matcher::{Candidate, GateHit, Matcher};
 use crate::normalize::Normalized;
 use crate::policy::Policy;
 use crate::portion;
-use crate::qualify::{self, Qualified, Segment};
+use crate::qualify::{self, TextBounds};
 use crate::report::{
     Finding, Location, Part, PixelBox, Problem, ProblemCode, Report, Status, excerpt,
 };
@@ -39,7 +40,7 @@ struct Scratch {
     candidates: Vec<Candidate>,
     gates: Vec<GateHit>,
     jobs: Vec<Job>,
-    qualified: Vec<Qualified>,
+    qualified: Vec<Detection>,
 }
 
 /// One piece of text of a document: a message body, a page, a header.
@@ -447,7 +448,7 @@ impl Scanner {
             qualified.clear();
             gates.clear();
             let text = segment.text;
-            let context = Segment::new(text, segment.part);
+            let context = TextBounds::new(text, segment.part);
             let mut complete = true;
             let mut window_start = 0;
             let mut chunk_start = 0;

@@ -29,6 +29,7 @@ use crate::matcher::{Candidate, Matcher};
 use crate::normalize::{self, Normalized, is_invisible};
 use crate::report::{Confidence, Part};
 use crate::rules::{FormContext, RuleSet};
+use crate::trace::{Trace, TraceEvent, emit};
 
 /// The text a candidate was found in, with where its first and last letters
 /// stand (a banner opens or closes a page).
@@ -112,6 +113,7 @@ pub fn qualify(
     segment: &TextBounds<'_>,
     candidates: &[Candidate],
     out: &mut Vec<Detection>,
+    trace: Option<&dyn Trace>,
 ) {
     debug_assert!(candidates.is_sorted_by_key(|c| c.start));
     for (index, candidate) in candidates.iter().enumerate() {
@@ -136,6 +138,12 @@ pub fn qualify(
             }
         }
         let Some(choice) = choice else {
+            emit(trace, || TraceEvent::Rejected {
+                rule: candidate_rule(rules, matcher, candidate),
+                start: candidate.start,
+                end: candidate.end,
+                why: "no form of it qualifies in this context (prose, a word of a sentence)",
+            });
             continue;
         };
         let form = &rules.forms()[choice.form];
@@ -273,6 +281,16 @@ fn splits_a_word(form: &str, written: &str) -> bool {
 /// Whether every form of a candidate's literal belongs to a caveat.
 fn is_caveat(rules: &RuleSet, matcher: &Matcher, candidate: &Candidate) -> bool {
     caveat_form(rules, matcher, candidate).is_some()
+}
+
+/// The rule of a candidate's first form, to name it in a trace.
+fn candidate_rule<'r>(rules: &'r RuleSet, matcher: &Matcher, candidate: &Candidate) -> &'r str {
+    matcher
+        .forms_of(candidate.pattern)
+        .first()
+        .map_or("", |&form| {
+            rules.rules()[rules.forms()[form].rule].id.as_str()
+        })
 }
 
 /// The first form of a candidate's literal when all of them are caveats

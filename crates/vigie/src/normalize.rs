@@ -1262,3 +1262,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "normalize/tests.rs"]
+mod table_tests;

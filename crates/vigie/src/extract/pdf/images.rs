@@ -125,12 +125,15 @@ impl<'a> Drawn<'a> {
                 .unwrap_or(0)
         };
         let (mut width, mut height) = (dimension(b"Width"), dimension(b"Height"));
-        // A JPEG is drawn at the size its own header says, whatever the
-        // dictionary claims: an 8 × 8 label on a page-sized picture must not
-        // pass it off as an icon.
-        if filters(document, &stream).is_ok_and(|f| f == [b"DCTDecode".to_vec()])
-            && let Some(size) = jpeg_size(&stream.content)
-        {
+        // A JPEG or JPEG 2000 file is drawn at the size its own header
+        // says, whatever the dictionary claims: an 8 × 8 label on a
+        // page-sized picture must not pass it off as an icon.
+        let own_size = match filters(document, &stream).as_deref() {
+            Ok([filter]) if filter == b"DCTDecode" => jpeg_size(&stream.content),
+            Ok([filter]) if filter == b"JPXDecode" => jpx_size(&stream.content),
+            _ => None,
+        };
+        if let Some(size) = own_size {
             (width, height) = size;
         }
         Some(Drawn {
@@ -282,6 +285,24 @@ fn jpeg_size(data: &[u8]) -> Option<(u32, u32)> {
     None
 }
 
+/// The width and height a JPEG 2000 file gives: its image header box
+/// (`ihdr`, in a JP2 file) or its codestream's size marker (`SIZ`).
+fn jpx_size(data: &[u8]) -> Option<(u32, u32)> {
+    let be = |at: usize| -> Option<u32> {
+        Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
+    };
+    if data.starts_with(&[0xFF, 0x4F, 0xFF, 0x51]) {
+        // SOC, SIZ: length, capabilities, then the grid's size and offset.
+        let (width, height) = (be(8)?, be(12)?);
+        let (left, top) = (be(16)?, be(20)?);
+        return Some((width.checked_sub(left)?, height.checked_sub(top)?));
+    }
+    let head = &data[..data.len().min(4096)];
+    let at = memchr::memmem::find(head, b"ihdr")? + 4;
+    let (height, width) = (be(at)?, be(at + 4)?);
+    Some((width, height))
+}
+
 /// Samples per pixel of colour space `space`; `None` when it is not known.
 fn components(document: &Document, space: &Object, depth: usize) -> Option<u8> {
     let space = document.dereference(space).ok()?.1;
@@ -416,6 +437,18 @@ mod tests {
         jpeg.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08, 0x02, 0x58, 0x03, 0x20, 0x03]);
         assert_eq!(jpeg_size(&jpeg), Some((800, 600)));
         assert_eq!(jpeg_size(b"\xFF\xD8 truncated"), None);
+        // A JP2 file's image header box: height, then width.
+        let mut jp2 =
+            b"\x00\x00\x00\x0CjP  \r\n\x87\n\x00\x00\x00\x2Djp2h\x00\x00\x00\x16ihdr".to_vec();
+        jp2.extend_from_slice(&[0, 0, 2, 88, 0, 0, 3, 32, 0, 3]);
+        assert_eq!(jpx_size(&jp2), Some((800, 600)));
+        // A raw codestream: SIZ gives the grid and its offset.
+        let mut j2k = vec![0xFF, 0x4F, 0xFF, 0x51, 0x00, 0x29, 0x00, 0x00];
+        for value in [810u32, 610, 10, 10] {
+            j2k.extend_from_slice(&value.to_be_bytes());
+        }
+        assert_eq!(jpx_size(&j2k), Some((800, 600)));
+        assert_eq!(jpx_size(b"not a jpeg 2000 file"), None);
         let operands = vec![
             name("W"),
             Operand::Number(8.0),

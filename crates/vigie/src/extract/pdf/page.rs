@@ -793,3 +793,109 @@ pub(super) fn open_stream<'a>(
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::pdf::content::Lexer;
+
+    /// The cursor (x, y) and leading after `content`, read from a fresh text
+    /// state at size 10, and what its last operator asked for.
+    fn after(content: &str) -> ((f64, f64), f64, String) {
+        let mut lexer = Lexer::new(content.as_bytes());
+        let mut operands = Vec::new();
+        let mut state = TextState {
+            size: 10.0,
+            ..TextState::default()
+        };
+        let mut last = String::new();
+        while let Some(operator) = lexer.next_operation(&mut operands) {
+            last = match state.apply(&operator, &operands) {
+                Action::ShowArray(items) => {
+                    for item in items {
+                        if let Some(n) = item.number() {
+                            state.kern(n);
+                        }
+                    }
+                    "show array".into()
+                }
+                action => format!("{action:?}"),
+            };
+        }
+        ((state.matrix[4], state.matrix[5]), state.leading, last)
+    }
+
+    #[test]
+    fn the_text_state_applies_one_operator_at_a_time() {
+        let rows: &[(&str, (f64, f64), f64, &str)] = &[
+            ("100 700 Td", (100.0, 700.0), 0.0, "None"),
+            // Td moves from the start of the line, twice.
+            ("100 700 Td 10 -12 Td", (110.0, 688.0), 0.0, "None"),
+            // TD also sets the leading, T* uses it.
+            ("100 700 TD", (100.0, 700.0), -700.0, "None"),
+            ("0 -14 TD T*", (0.0, -28.0), 14.0, "None"),
+            ("16 TL 72 700 Td T*", (72.0, 684.0), 16.0, "None"),
+            // Tm sets both matrices; Td is then in its scaled space.
+            ("2 0 0 2 50 60 Tm 10 5 Td", (70.0, 70.0), 0.0, "None"),
+            // BT starts again from the origin.
+            ("100 700 Td BT", (0.0, 0.0), 0.0, "None"),
+            // ' and \" go down a line, then show.
+            (
+                "12 TL 0 100 Td (x) '",
+                (0.0, 88.0),
+                12.0,
+                "Show(Some(String([120])))",
+            ),
+            (
+                "12 TL 1 2 (x) \"",
+                (0.0, -12.0),
+                12.0,
+                "Show(Some(String([120])))",
+            ),
+            // TJ numbers: thousandths of the size, negative to the right.
+            ("[(a) -500 (b) 250] TJ", (2.5, 0.0), 0.0, "show array"),
+            // Tf asks for its font; Do for its XObject; BI keeps an image.
+            ("/F1 12 Tf", (0.0, 0.0), 0.0, "Font([70, 49])"),
+            ("/Im1 Do", (0.0, 0.0), 0.0, "Draw([73, 109, 49])"),
+            ("BI /W 1 /H 1 ID x EI", (0.0, 0.0), 0.0, "InlineImage"),
+            // Operators without their operands change nothing and ask for
+            // nothing.
+            ("TJ Tf Do", (0.0, 0.0), 0.0, "None"),
+        ];
+        let mut failures = Vec::new();
+        for (content, cursor, leading, action) in rows {
+            let got = after(content);
+            if got != (*cursor, *leading, action.to_string()) {
+                failures.push(format!("{content:?}: got {got:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn separators_follow_the_font_size() {
+        let glyph = |x, y, size| Some(Glyph { x, y, size });
+        // Last glyph, next string (x, y, size), what stands between.
+        type Row = (Option<Glyph>, (f64, f64, f64), Option<char>);
+        let rows: &[Row] = &[
+            (None, (0.0, 0.0, 10.0), None),
+            (glyph(100.0, 700.0, 10.0), (100.0, 700.0, 10.0), None),
+            (glyph(100.0, 700.0, 10.0), (101.5, 700.0, 10.0), None),
+            (glyph(100.0, 700.0, 10.0), (101.6, 700.0, 10.0), Some(' ')),
+            (glyph(100.0, 700.0, 10.0), (100.0, 694.9, 10.0), Some('\n')),
+            (glyph(100.0, 700.0, 10.0), (100.0, 695.0, 10.0), None),
+            // A step back of more than a line's height: a new column.
+            (glyph(100.0, 700.0, 10.0), (89.0, 700.0, 10.0), Some(' ')),
+            (glyph(100.0, 700.0, 10.0), (90.0, 700.0, 10.0), None),
+            // The larger of the two sizes sets the thresholds.
+            (glyph(100.0, 700.0, 10.0), (102.0, 700.0, 20.0), None),
+            (glyph(100.0, 700.0, 40.0), (100.0, 690.0, 10.0), None),
+        ];
+        let failures: Vec<String> = rows
+            .iter()
+            .filter(|(last, (x, y, size), expected)| separator(*last, *x, *y, *size) != *expected)
+            .map(|row| format!("{row:?}"))
+            .collect();
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+}

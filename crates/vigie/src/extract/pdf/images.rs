@@ -92,10 +92,17 @@ impl<'a> Drawn<'a> {
     }
 
     /// The inline image whose dictionary entries and data the lexer gave as
-    /// `operands` (see [`super::content`]); `None` for an image mask.
-    pub(super) fn inline(document: &Document, operands: &[Operand]) -> Option<Self> {
+    /// `operands` (see [`super::content`]), its data kept if `keep_data`
+    /// (only its size matters when no engine will read it); `None` for an
+    /// image mask.
+    pub(super) fn inline(
+        document: &Document,
+        operands: &[Operand],
+        keep_data: bool,
+    ) -> Option<Self> {
         let (data, entries) = match operands.split_last() {
-            Some((Operand::String(data), entries)) => (data.clone(), entries),
+            Some((Operand::String(data), entries)) if keep_data => (data.clone(), entries),
+            Some((Operand::String(_), entries)) => (Vec::new(), entries),
             // Data too large to keep: known by its size only, and reported
             // as not decoded if an engine asks for it.
             Some((_, entries)) => (Vec::new(), entries),
@@ -400,7 +407,7 @@ mod tests {
 
     fn inline(operands: Vec<Operand>) -> Option<(u32, u32, Vec<u8>)> {
         let document = Document::with_version("1.7");
-        let drawn = Drawn::inline(&document, &operands)?;
+        let drawn = Drawn::inline(&document, &operands, true)?;
         let data = match drawn.decode(&document, 1 << 20) {
             Ok(Content::Samples { samples, .. } | Content::File(samples)) => samples.into_owned(),
             Err((_, message)) => message.into_bytes(),

@@ -32,6 +32,9 @@ const MAX_ANNOTATIONS_PER_PAGE: usize = 10_000;
 const MAX_WHOLE_STREAM_BYTES: u64 = 32 << 20;
 /// Most pictures kept for one page.
 const MAX_IMAGES_PER_PAGE: usize = 1_000;
+/// Most bytes of inline image data kept for one page (only when an engine
+/// will read them).
+const MAX_INLINE_BYTES_PER_PAGE: usize = 4 << 20;
 
 /// What the pages of one document share: fonts already read, by object (a
 /// font shared by every page is read once), and the Image XObjects already
@@ -229,6 +232,8 @@ pub(super) struct PageReader<'a, 'x, 'e> {
     operations: usize,
     /// Where the last glyph drawn ended, in user space.
     last: Option<Glyph>,
+    /// Bytes of inline image data kept.
+    inline_bytes: usize,
     forms_open: HashSet<ObjectId>,
 }
 
@@ -252,6 +257,7 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
             out: PageText::default(),
             operations: 0,
             last: None,
+            inline_bytes: 0,
             forms_open: HashSet::new(),
         }
     }
@@ -471,11 +477,7 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
                         self.xobject_drawn(id, counter, resources, depth);
                     }
                 }
-                Action::InlineImage => {
-                    if let Some(image) = Drawn::inline(self.document, &operands) {
-                        self.keep_image(image);
-                    }
-                }
+                Action::InlineImage => self.inline_image(&operands),
             }
         }
         self.lexer_troubles(std::mem::take(&mut lexer.troubles));
@@ -536,6 +538,29 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
                     ),
                 ),
             }
+        }
+    }
+
+    /// Keeps the inline image the lexer gave as `operands`: with its data
+    /// when an engine will read it, within [`MAX_INLINE_BYTES_PER_PAGE`].
+    fn inline_image(&mut self, operands: &[Operand]) {
+        let keep_data = self.ex.reads_images();
+        let size = match operands.last() {
+            Some(Operand::String(data)) if keep_data => data.len(),
+            _ => 0,
+        };
+        if self.inline_bytes + size > MAX_INLINE_BYTES_PER_PAGE {
+            self.trouble(
+                ProblemCode::Limit,
+                format!(
+                    "inline images hold more than {MAX_INLINE_BYTES_PER_PAGE} bytes; the rest were not read"
+                ),
+            );
+            return;
+        }
+        if let Some(image) = Drawn::inline(self.document, operands, keep_data) {
+            self.inline_bytes += size;
+            self.keep_image(image);
         }
     }
 

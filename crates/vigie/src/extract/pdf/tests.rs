@@ -449,3 +449,28 @@ fn lopdf_errors_are_classified_by_variant() {
         ProblemCode::Corrupt
     );
 }
+
+#[test]
+fn inline_pictures_kept_for_an_engine_are_bounded() {
+    // Six inline pictures of a megabyte each: the first four are
+    // read, the rest is a limit, not a pass.
+    let mut content = Vec::new();
+    for _ in 0..6 {
+        content.extend_from_slice(b"BI /W 1024 /H 1023 /CS /G /BPC 8 ID ");
+        content.extend(std::iter::repeat_n(0x80, 1024 * 1023));
+        content.extend_from_slice(b" EI ");
+    }
+    let bytes = Pdf::new().page(&content, &[]).bytes();
+    let engine = Recorder::default();
+    let context = Context::new(Limits::default()).with_engines(Engines { ocr: Some(&engine) });
+    let extraction = extract(&bytes, Some("t.pdf"), context);
+    assert_eq!(engine.seen.lock().unwrap().len(), 4);
+    assert_eq!(codes(&extraction), [ProblemCode::Limit], "{extraction:?}");
+    // Without an engine, nothing is kept but their size: one problem.
+    let extraction = read(&bytes);
+    assert_eq!(codes(&extraction), [ProblemCode::OcrUnavailable]);
+    assert!(
+        extraction.problems[0].message.contains("6 images"),
+        "{extraction:?}"
+    );
+}

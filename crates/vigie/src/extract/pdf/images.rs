@@ -209,7 +209,7 @@ impl<'a> Drawn<'a> {
         // Each row starts on a byte.
         let row = (u64::from(self.width) * u64::from(components) * u64::from(bits_per_component))
             .div_ceil(8);
-        if (data.len() as u64) < row * u64::from(self.height) {
+        if (data.len() as u64) < row.saturating_mul(u64::from(self.height)) {
             return Err((
                 ProblemCode::Corrupt,
                 "an image holds fewer samples than its size says; not read".to_string(),

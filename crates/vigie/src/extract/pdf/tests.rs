@@ -203,13 +203,18 @@ fn a_big_picture_beside_text_is_not_read_without_ocr() {
     let mut content = b"q 200 0 0 100 72 500 cm /Im1 Do Q ".to_vec();
     content.extend_from_slice(text);
     pdf.page(&content, &[("Im1", photo)]);
-    let extraction = read(&pdf.bytes());
+    let bytes = pdf.bytes();
+    let extraction = read(&bytes);
     assert_eq!(codes(&extraction), [ProblemCode::OcrUnavailable]);
     assert_eq!(
         extraction.problems[0].message,
         "t.pdf: page 2: image of 200×100 pixels: no OCR engine is available to read it"
     );
     assert_eq!(extraction.segments.len(), 2, "{extraction:?}");
+    // The text was read, the picture was not: the scan is partial.
+    let report = crate::Scanner::new().scan_bytes(&bytes, Some("t.pdf"));
+    assert_eq!(report.status, crate::Status::Partial, "{report:?}");
+    assert_eq!(report.verdict, crate::Verdict::Block);
 }
 
 #[test]

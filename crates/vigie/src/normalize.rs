@@ -1261,3 +1261,7 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "normalize/tests.rs"]
+mod table_tests;

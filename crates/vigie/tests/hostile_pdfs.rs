@@ -340,28 +340,35 @@ fn fonts_that_say_what_their_codes_are_are_read() {
     assert_eq!(report.findings.len(), 1, "{report:?}");
 }
 
+/// A grey picture of 100 × 100 pixels, large enough to hold text.
+fn page_picture() -> Vec<u8> {
+    stream(
+        "/Type /XObject /Subtype /Image /Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /FlateDecode",
+        &deflate(&[0x80; 100 * 100]),
+    )
+}
+
 #[test]
 fn a_page_of_images_and_no_text_is_not_read_without_ocr() {
-    let image = stream(
-        "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
-        b"\x80",
-    );
     let scanned = one_page(
         "<< /XObject << /Im1 5 0 R >> >>",
         b"q 595 0 0 842 0 0 cm /Im1 Do Q",
-        std::slice::from_ref(&image),
+        &[page_picture()],
     );
     let report = scan(&scanned);
     assert_ne!(report.status, Status::Complete, "{report:?}");
     assert_eq!(codes(&report), [ProblemCode::OcrUnavailable]);
     assert_eq!(report.verdict, Verdict::Block);
-    let inline = one_page(
-        "<< >>",
-        b"q 595 0 0 842 0 0 cm BI /W 1 /H 1 /CS /G /BPC 8 ID \x80 EI Q",
-        &[],
-    );
+    let mut content = b"q 595 0 0 842 0 0 cm BI /W 20 /H 20 /CS /G /BPC 8 ID ".to_vec();
+    content.extend_from_slice(&[0x80; 400]);
+    content.extend_from_slice(b" EI Q");
+    let inline = one_page("<< >>", &content, &[]);
     assert_eq!(codes(&scan(&inline)), [ProblemCode::OcrUnavailable]);
-    // A logo beside text is not a scan.
+    // A logo too small to hold text, beside text, is not a scan.
+    let image = stream(
+        "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
+        b"\x80",
+    );
     let letterhead = one_page(
         "<< /XObject << /Im1 5 0 R >> /Font << /F1 6 0 R >> >>",
         b"q 50 0 0 50 0 780 cm /Im1 Do Q BT /F1 12 Tf 72 700 Td (Compte rendu de la reunion) Tj ET",
@@ -588,10 +595,7 @@ fn what_a_viewer_shows_beside_the_page_text_is_read() {
     assert_eq!(rules(&report), ["fr.diffusion-restreinte"], "{report:?}");
     assert_eq!(report.findings[0].location.path.len(), 2, "{report:?}");
     // A full-page picture with a one-character text layer is a scan.
-    let image = stream(
-        "/Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8",
-        b"\x80",
-    );
+    let image = page_picture();
     let scan_with_dot = page_with(
         "/Contents 4 0 R /Resources << /Font << /F1 6 0 R >> /XObject << /Im1 5 0 R >> >>",
         stream(

@@ -72,9 +72,15 @@ impl Image<'_> {
     /// Whether the image is large enough to hold a line of text. An image
     /// whose size is not known is taken as large enough.
     pub fn may_hold_text(&self) -> bool {
-        let known = self.width > 0 && self.height > 0;
-        !known || (self.width >= MIN_TEXT_PIXELS && self.height >= MIN_TEXT_PIXELS)
+        may_hold_text(self.width, self.height)
     }
+}
+
+/// Whether an image of `width` × `height` pixels (0 when unknown) may hold
+/// a line of text (see [`Image::may_hold_text`]).
+pub(crate) fn may_hold_text(width: u32, height: u32) -> bool {
+    let known = width > 0 && height > 0;
+    !known || (width >= MIN_TEXT_PIXELS && height >= MIN_TEXT_PIXELS)
 }
 
 impl Extractor<'_> {
@@ -85,7 +91,7 @@ impl Extractor<'_> {
             return;
         }
         let Some(ocr) = self.engines().ocr else {
-            let what = describe(image, page);
+            let what = describe(image.width, image.height, page);
             self.problem(
                 ProblemCode::OcrUnavailable,
                 located(
@@ -103,7 +109,7 @@ impl Extractor<'_> {
                 }
             }
             Err(failure) => {
-                let what = describe(image, page);
+                let what = describe(image.width, image.height, page);
                 self.problem(
                     failure.code,
                     located(path, &format!("{what}: {}", failure.message)),
@@ -112,15 +118,63 @@ impl Extractor<'_> {
         }
     }
 
+    /// Whether images handed to [`Self::image`] will be read. Without an
+    /// engine an extractor need not decode the images it finds (decoding
+    /// would spend the budget for nothing): it reports them together with
+    /// [`Self::images_not_read`].
+    pub(crate) fn reads_images(&self) -> bool {
+        self.engines().ocr.is_some()
+    }
+
+    /// Reports the images of `sizes` (width, height), found together (on
+    /// `page`) at `path`, as not read for want of an OCR engine: one
+    /// problem for all of them, `note` after their description. Images too
+    /// small to hold text are left out.
+    pub(crate) fn images_not_read(
+        &mut self,
+        sizes: &[(u32, u32)],
+        page: Option<u32>,
+        path: &[String],
+        note: &str,
+    ) {
+        if self.stopped() {
+            return;
+        }
+        let holding: Vec<&(u32, u32)> = sizes
+            .iter()
+            .filter(|(w, h)| may_hold_text(*w, *h))
+            .collect();
+        let what = match holding.as_slice() {
+            [] => return,
+            [(width, height)] => format!(
+                "{}{note}: no OCR engine is available to read it",
+                describe(*width, *height, page)
+            ),
+            many => {
+                let count = if note.is_empty() {
+                    format!("{} images not read", many.len())
+                } else {
+                    format!("{} images", many.len())
+                };
+                let count = match page {
+                    Some(page) => format!("page {page}: {count}"),
+                    None => count,
+                };
+                format!("{count}{note}: no OCR engine is available to read them")
+            }
+        };
+        self.problem(ProblemCode::OcrUnavailable, located(path, &what));
+    }
+
     fn push_read_from_image(&mut self, line: OcrLine, page: Option<u32>, path: &[String]) {
         self.push_segment(line.text, Part::Ocr, page, path, Some(line.pixels));
     }
 }
 
 /// "image", "page 3: image of 640×480 pixels".
-fn describe(image: &Image<'_>, page: Option<u32>) -> String {
-    let size = if image.width > 0 && image.height > 0 {
-        format!("image of {}×{} pixels", image.width, image.height)
+fn describe(width: u32, height: u32, page: Option<u32>) -> String {
+    let size = if width > 0 && height > 0 {
+        format!("image of {width}×{height} pixels")
     } else {
         "image".to_string()
     };

@@ -195,128 +195,56 @@ impl RuleSet {
     }
 
     /// Adds the rules of one pack. `origin` names the pack in error messages
-    /// (a file path, or a short label).
+    /// (a file path, or a short label). The whole pack is parsed, validated
+    /// and compiled before anything is committed, so that a bad pack leaves
+    /// the set as it was.
     pub fn add_pack(&mut self, origin: &str, source: &str) -> Result<(), Error> {
-        let invalid = |message: String| Error::RulePack {
-            origin: origin.to_string(),
-            position: None,
-            rule: None,
-            message,
-        };
-        let pack: PackFile = toml::from_str(source).map_err(|e| {
-            let (message, position) = crate::error::toml_error(&e, source);
-            Error::RulePack {
-                origin: origin.to_string(),
-                position,
-                rule: None,
-                message,
-            }
-        })?;
+        let pack = parse_pack(origin, source)?;
+        let compiled = self.compile_pack(origin, &pack)?;
+        self.commit(pack, compiled);
+        Ok(())
+    }
+
+    /// Validates and compiles every rule of `pack`, then its hotwords: the
+    /// first error, in pack order.
+    fn compile_pack(&self, origin: &str, pack: &PackFile) -> Result<CompiledPack, Error> {
+        let invalid = |message: String| pack_error(origin, None, message);
         if pack.pack.trim().is_empty() {
             return Err(invalid("`pack` must name the pack".into()));
         }
-        // Validate the whole pack before changing anything, so that a bad
-        // pack leaves the set as it was.
         let mut known: HashSet<&str> = self.rules.iter().map(|r| r.id.as_str()).collect();
-        let mut compiled = Vec::new();
+        let mut rules = Vec::with_capacity(pack.rules.len());
         for entry in &pack.rules {
             validate_id(&entry.id).map_err(invalid)?;
-            let id = &entry.id;
-            let invalid_rule = |message: String| Error::RulePack {
-                origin: origin.to_string(),
-                position: None,
-                rule: Some(id.clone()),
-                message,
-            };
-            if !known.insert(id) {
+            let invalid_rule = |message: String| pack_error(origin, Some(&entry.id), message);
+            if !known.insert(&entry.id) {
                 return Err(invalid_rule("defined twice".into()));
             }
-            if entry.level.is_some_and(|level| level > MAX_LEVEL) {
-                return Err(invalid_rule(format!(
-                    "level must be between 0 and {MAX_LEVEL}"
-                )));
-            }
-            match (entry.forms.is_empty(), entry.patterns.is_empty()) {
-                (true, true) => {
-                    return Err(invalid_rule("has no form and no pattern".into()));
-                }
-                (false, false) => {
-                    return Err(invalid_rule(
-                        "a rule has forms or patterns, not both".into(),
-                    ));
-                }
-                _ => {}
-            }
-            if entry.kind == Kind::Marking && entry.forms.is_empty() {
-                return Err(invalid_rule("a marking needs forms".into()));
-            }
-            if matches!(entry.kind, Kind::Pii | Kind::Secret) && entry.patterns.is_empty() {
-                return Err(invalid_rule(
-                    "personal data and secrets need patterns".into(),
-                ));
-            }
-            for form in &entry.forms {
-                literal_of(&form.text).map_err(&invalid_rule)?;
-            }
-            let context = literals_of(&entry.context).map_err(&invalid_rule)?;
-            let exclude = literals_of(&entry.exclude).map_err(&invalid_rule)?;
-            let mut patterns = Vec::new();
-            for p in &entry.patterns {
-                let regex = pattern::compile(&p.regex).map_err(&invalid_rule)?;
-                let gate = match p.gate {
-                    GateName::Digits => match p.min_digits {
-                        Some(n) if n >= 1 => Gate::Digits(n),
-                        _ => {
-                            return Err(invalid_rule(
-                                "gate \"digits\" needs min_digits of at least 1".into(),
-                            ));
-                        }
-                    },
-                    GateName::AtSign => Gate::AtSign,
-                    GateName::Keywords if p.keywords.is_empty() => {
-                        return Err(invalid_rule("gate \"keywords\" needs keywords".into()));
-                    }
-                    GateName::Keywords => {
-                        Gate::Keywords(literals_of(&p.keywords).map_err(&invalid_rule)?)
-                    }
-                    GateName::Context if context.is_empty() => {
-                        return Err(invalid_rule("gate \"context\" needs context words".into()));
-                    }
-                    GateName::Context => Gate::Keywords(context.clone()),
-                };
-                let window = p.window.unwrap_or(pattern::DEFAULT_WINDOW);
-                if window == 0 || window > pattern::MAX_WINDOW {
-                    return Err(invalid_rule(format!(
-                        "window must be between 1 and {}",
-                        pattern::MAX_WINDOW
-                    )));
-                }
-                patterns.push(Pattern {
-                    rule: usize::MAX, // set when the rule is added
-                    regex,
-                    gate,
-                    validator: p.validate,
-                    confidence: p.confidence,
-                    window,
-                    needs: p.needs.chars().collect(),
+            validate_rule(entry).map_err(invalid_rule)?;
+            rules.push(compile_rule(entry).map_err(invalid_rule)?);
+        }
+        let hotwords = pack
+            .hotwords
+            .iter()
+            .map(|hotword| literal_of(hotword).map_err(|m| invalid(format!("hotword: {m}"))))
+            .collect::<Result<_, _>>()?;
+        Ok(CompiledPack { rules, hotwords })
+    }
+
+    /// Adds a validated, compiled pack to the set.
+    fn commit(&mut self, pack: PackFile, compiled: CompiledPack) {
+        for (entry, rule) in pack.rules.into_iter().zip(compiled.rules) {
+            let index = self.rules.len();
+            for pattern in rule.patterns {
+                self.patterns.push(Pattern {
+                    rule: index,
+                    ..pattern
                 });
             }
-            compiled.push((context, exclude, patterns));
-        }
-        let mut hotwords = Vec::new();
-        for hotword in &pack.hotwords {
-            hotwords.push(literal_of(hotword).map_err(|m| invalid(format!("hotword: {m}")))?);
-        }
-
-        for (entry, (context, exclude, patterns)) in pack.rules.into_iter().zip(compiled) {
-            let rule = self.rules.len();
-            for pattern in patterns {
-                self.patterns.push(Pattern { rule, ..pattern });
-            }
-            for form in entry.forms {
+            for (form, literal) in entry.forms.into_iter().zip(rule.literals) {
                 self.forms.push(Form {
-                    rule,
-                    literal: literal_of(&form.text).expect("validated above"),
+                    rule: index,
+                    literal,
                     text: form.text,
                     context: form.context,
                     exact: form.exact,
@@ -335,16 +263,15 @@ impl RuleSet {
                 level: entry.level,
                 mask: entry.mask.unwrap_or(default_mask),
                 mask_keep: entry.mask_keep.unwrap_or(4),
-                context,
-                exclude,
+                context: rule.context,
+                exclude: rule.exclude,
             });
         }
-        for hotword in hotwords {
+        for hotword in compiled.hotwords {
             if !self.hotwords.contains(&hotword) {
                 self.hotwords.push(hotword);
             }
         }
-        Ok(())
     }
 
     /// Every rule, in pack order.
@@ -376,6 +303,125 @@ impl RuleSet {
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|rule| rule.id == id)
     }
+}
+
+/// A pack's text parsed, not yet validated; a TOML error says where.
+fn parse_pack(origin: &str, source: &str) -> Result<PackFile, Error> {
+    toml::from_str(source).map_err(|e| {
+        let (message, position) = crate::error::toml_error(&e, source);
+        Error::RulePack {
+            origin: origin.to_string(),
+            position,
+            rule: None,
+            message,
+        }
+    })
+}
+
+/// The error of a pack that is not valid (at `rule`, when one is at fault).
+fn pack_error(origin: &str, rule: Option<&str>, message: String) -> Error {
+    Error::RulePack {
+        origin: origin.to_string(),
+        position: None,
+        rule: rule.map(str::to_string),
+        message,
+    }
+}
+
+/// A pack's rules compiled for the matcher and the data finder, in pack
+/// order, and its hotwords in matching form.
+struct CompiledPack {
+    rules: Vec<CompiledRule>,
+    hotwords: Vec<Vec<u8>>,
+}
+
+/// What one rule entry compiles to.
+struct CompiledRule {
+    /// The matching form of each of its forms, in order.
+    literals: Vec<Vec<u8>>,
+    context: Vec<Vec<u8>>,
+    exclude: Vec<Vec<u8>>,
+    /// Its patterns, their rule index not yet set.
+    patterns: Vec<Pattern>,
+}
+
+/// Checks what a rule entry must hold whatever it compiles to: its level,
+/// forms or patterns (not both, not neither), and the ones its kind needs.
+fn validate_rule(entry: &RuleEntry) -> Result<(), String> {
+    if entry.level.is_some_and(|level| level > MAX_LEVEL) {
+        return Err(format!("level must be between 0 and {MAX_LEVEL}"));
+    }
+    match (entry.forms.is_empty(), entry.patterns.is_empty()) {
+        (true, true) => return Err("has no form and no pattern".into()),
+        (false, false) => return Err("a rule has forms or patterns, not both".into()),
+        _ => {}
+    }
+    if entry.kind == Kind::Marking && entry.forms.is_empty() {
+        return Err("a marking needs forms".into());
+    }
+    if matches!(entry.kind, Kind::Pii | Kind::Secret) && entry.patterns.is_empty() {
+        return Err("personal data and secrets need patterns".into());
+    }
+    Ok(())
+}
+
+/// Compiles a validated rule entry: the matching forms of its forms, its
+/// context and exclusion words, and its patterns with their gates.
+fn compile_rule(entry: &RuleEntry) -> Result<CompiledRule, String> {
+    let literals = entry
+        .forms
+        .iter()
+        .map(|form| literal_of(&form.text))
+        .collect::<Result<_, _>>()?;
+    let context = literals_of(&entry.context)?;
+    let exclude = literals_of(&entry.exclude)?;
+    let patterns = entry
+        .patterns
+        .iter()
+        .map(|p| compile_pattern(p, &context))
+        .collect::<Result<_, _>>()?;
+    Ok(CompiledRule {
+        literals,
+        context,
+        exclude,
+        patterns,
+    })
+}
+
+/// Compiles one pattern of a rule whose context words are `context`.
+fn compile_pattern(p: &PatternEntry, context: &[Vec<u8>]) -> Result<Pattern, String> {
+    let regex = pattern::compile(&p.regex)?;
+    let gate = match p.gate {
+        GateName::Digits => match p.min_digits {
+            Some(n) if n >= 1 => Gate::Digits(n),
+            _ => return Err("gate \"digits\" needs min_digits of at least 1".into()),
+        },
+        GateName::AtSign => Gate::AtSign,
+        GateName::Keywords if p.keywords.is_empty() => {
+            return Err("gate \"keywords\" needs keywords".into());
+        }
+        GateName::Keywords => Gate::Keywords(literals_of(&p.keywords)?),
+        GateName::Context if context.is_empty() => {
+            return Err("gate \"context\" needs context words".into());
+        }
+        GateName::Context => Gate::Keywords(context.to_vec()),
+    };
+    let window = p.window.unwrap_or(pattern::DEFAULT_WINDOW);
+    if window == 0 || window > pattern::MAX_WINDOW {
+        return Err(format!(
+            "window must be between 1 and {}",
+            pattern::MAX_WINDOW
+        ));
+    }
+    Ok(Pattern {
+        rule: usize::MAX, // set when the rule is committed
+        regex,
+        gate,
+        validator: p.validate,
+        confidence: p.confidence,
+        window,
+        needs: p.needs.chars().collect(),
+    })
 }
 
 /// Rule ids are lower-case dotted names: `scheme.name[.more]`.

@@ -17,7 +17,7 @@
 //!   choice's, so that one banner gives one finding while a marking only
 //!   in the fallback is still found.
 
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
 use super::rules::XmlRules;
@@ -134,31 +134,7 @@ pub(super) fn walk(
 ) -> Result<Walked, String> {
     let mut reader = Reader::from_reader(xml);
     let mut buffer = Vec::new();
-    // Parts entered through switching elements (with their depth, and
-    // whether their text carries print codes), innermost last.
-    let mut parts: Vec<(usize, Part, bool)> = Vec::new();
-    // Depths of the open DrawingML shapes (`p:sp`): a slide's footer
-    // placeholder switches its shape to the footer.
-    let mut shapes: Vec<usize> = Vec::new();
-    let mut depth = 0usize;
-    let mut silent_depth = 0usize;
-    // How many cell values holding text (a formula's string result, an
-    // inline string, an error) are open: those are read although `v` is
-    // silent.
-    let mut text_values = 0usize;
-    let mut cell: Option<Cell> = None;
-    let mut sink = Sink::default();
-    let mut alternates: Vec<Alternate> = Vec::new();
-    let mut tables = Tables::default();
-    // The attribute texts emitted since the last other text, and
-    // `sink.emitted` after the last of them: `wp:docPr` and `pic:cNvPr`
-    // often repeat the same description, which is read once.
-    let mut attributes_since: (usize, Vec<String>) = (0, Vec::new());
-    // Text of a print header or footer, held until its element ends so that
-    // its codes can be stripped whole ("&" arrives as an entity of its own).
-    let mut pending = String::new();
-    let current =
-        |parts: &Vec<(usize, Part, bool)>| parts.last().map(|(_, p, _)| *p).or(rules.base);
+    let mut walker = Walker::new(rules, shared);
     loop {
         if !step(1) {
             break;
@@ -166,287 +142,406 @@ pub(super) fn walk(
         let event = reader
             .read_event_into(&mut buffer)
             .map_err(|e| format!("damaged XML at byte {} ({e})", reader.buffer_position()))?;
-        let is_empty = matches!(event, Event::Empty(_));
-        // Text and character references, decoded.
-        let mut text: Option<String> = None;
         match event {
-            Event::Start(element) | Event::Empty(element) => {
-                let name = element.local_name();
-                let name: &str = name.as_ref();
-                let part = current(&parts);
-                let mut reference: Option<u32> = None;
-                let mut placeholder: Option<Part> = None;
-                let mut span = 1u32;
-                if name == "c" {
-                    cell = Some(Cell {
-                        kind: CellKind::Number,
-                        value: String::new(),
-                        formula: String::new(),
-                        in_value: false,
-                        in_formula: false,
-                    });
-                }
-                for attribute in element.attributes().flatten() {
-                    let key = attribute.key.local_name();
-                    let key: &str = key.as_ref();
-                    match (name, key) {
-                        ("c", "t") => {
-                            if let Some(cell) = cell.as_mut() {
-                                cell.kind = match &*attribute.value {
-                                    "s" => CellKind::Shared,
-                                    "str" | "inlineStr" | "e" => CellKind::Text,
-                                    "b" => CellKind::Bool,
-                                    _ => CellKind::Number,
-                                };
-                            }
-                        }
-                        ("c", "r") => {
-                            reference = sheet::column(&attribute.value);
-                        }
-                        ("table-cell" | "covered-table-cell", "number-columns-repeated") => {
-                            span = attribute.value.trim().parse().unwrap_or(1);
-                        }
-                        // PowerPoint's header and footer placeholders.
-                        ("ph", "type") => {
-                            placeholder = match &*attribute.value {
-                                "ftr" => Some(Part::Footer),
-                                "hdr" => Some(Part::Header),
-                                _ => None,
-                            };
-                        }
-                        ("gridSpan", "val") => {
-                            if let Ok(n) = attribute.value.trim().parse() {
-                                tables.set_span(n);
-                            }
-                        }
-                        _ => {}
-                    }
-                    let wanted = rules
-                        .attributes
-                        .iter()
-                        .any(|(e, a)| *e == name && *a == key);
-                    if wanted && let Ok(value) = attribute.normalized_value(XmlVersion::Implicit1_0)
-                    {
-                        if attributes_since.0 != sink.emitted {
-                            attributes_since.1.clear();
-                        }
-                        let repeated = attributes_since.1.iter().any(|v| **v == *value);
-                        if !repeated && !value.trim().is_empty() {
-                            sink.emit(part, &value);
-                            sink.emit(part, "\n");
-                            attributes_since.0 = sink.emitted;
-                            if attributes_since.1.len() < 16 {
-                                attributes_since.1.push(value.into_owned());
-                            }
-                        }
-                    }
-                }
-                if let (Some(placeholder), Some(&shape)) = (placeholder, shapes.last())
-                    && part.is_some()
-                    && parts.last().is_none_or(|(d, _, _)| *d < shape)
-                {
-                    parts.push((shape, placeholder, false));
-                }
-                if part.is_some() {
-                    if rules.tables.table.contains(&name) {
-                        tables.start_table(part.unwrap_or_default());
-                    } else if rules.tables.row.contains(&name) {
-                        tables.start_row();
-                    } else if rules.tables.cell.contains(&name) {
-                        tables.start_cell(reference, span);
-                    }
-                }
-                if is_empty {
-                    if part.is_some() {
-                        if rules.tables.table.contains(&name) {
-                            tables.end_table();
-                        } else if rules.tables.row.contains(&name) {
-                            tables.end_row();
-                        } else if rules.tables.cell.contains(&name) {
-                            tables.end_cell();
-                        }
-                    }
-                    if name == "c" {
-                        cell = None;
-                    }
-                    if rules.breaks.contains(&name) {
-                        sink.emit(part, "\n");
-                        tables.text(" ");
-                    } else if rules.tabs.contains(&name) {
-                        sink.emit(part, "\t");
-                        tables.text(" ");
-                    }
-                    buffer.clear();
-                    continue;
-                }
-                depth += 1;
-                if let Some((_, part)) = rules.switches.iter().find(|(n, _)| *n == name) {
-                    parts.push((depth, *part, rules.print_codes));
-                }
-                if name == "sp" && shapes.len() < 64 {
-                    shapes.push(depth);
-                }
-                match name {
-                    "AlternateContent" if alternates.len() < ALTERNATES => {
-                        alternates.push(Alternate {
-                            depth,
-                            choices: Vec::new(),
-                        });
-                    }
-                    "Choice" | "Fallback"
-                        if alternates.last().is_some_and(|a| a.depth + 1 == depth) =>
-                    {
-                        sink.frames.push(Frame {
-                            depth,
-                            fallback: name == "Fallback",
-                            pieces: Vec::new(),
-                        });
-                    }
-                    _ => {}
-                }
-                let text_cell = cell.as_ref().is_some_and(|c| c.kind == CellKind::Text);
-                if let Some(cell) = cell.as_mut() {
-                    match name {
-                        "v" => cell.in_value = true,
-                        "f" => cell.in_formula = true,
-                        _ => {}
-                    }
-                }
-                if name == "v" && text_cell {
-                    text_values += 1;
-                } else if rules.silent.contains(&name) {
-                    silent_depth += 1;
-                }
-            }
+            Event::Start(element) => walker.start(&element, false),
+            Event::Empty(element) => walker.start(&element, true),
             Event::End(element) => {
                 let name = element.local_name();
-                let name: &str = name.as_ref();
-                let part = current(&parts);
-                if let Some(cell) = cell.as_mut() {
-                    match name {
-                        "v" => cell.in_value = false,
-                        "f" => cell.in_formula = false,
-                        _ => {}
-                    }
-                }
-                if name == "v" && text_values > 0 {
-                    text_values -= 1;
-                } else if rules.silent.contains(&name) {
-                    silent_depth = silent_depth.saturating_sub(1);
-                }
-                if name == "c"
-                    && let Some(cell) = cell.take()
-                {
-                    let value = cell.value.trim();
-                    match cell.kind {
-                        CellKind::Shared => {
-                            if let Some(s) = value.parse::<usize>().ok().and_then(|i| shared.get(i))
-                            {
-                                tables.text(s);
-                            }
-                        }
-                        CellKind::Number => tables.text(value),
-                        CellKind::Text | CellKind::Bool => {}
-                    }
-                    if value.is_empty() && !cell.formula.trim().is_empty() {
-                        let literals = sheet::formula_literals(&cell.formula);
-                        sink.emit(part, &literals);
-                        tables.text(&literals);
-                    }
-                }
-                if part.is_some() {
-                    if rules.tables.table.contains(&name) {
-                        tables.end_table();
-                    } else if rules.tables.row.contains(&name) {
-                        tables.end_row();
-                    } else if rules.tables.cell.contains(&name) {
-                        tables.end_cell();
-                    }
-                }
-                if rules.fields || rules.breaks.contains(&name) {
-                    sink.emit(part, "\n");
-                    tables.text(" ");
-                } else if rules.tabs.contains(&name) {
-                    sink.emit(part, "\t");
-                    tables.text(" ");
-                }
-                if parts.last().is_some_and(|(d, _, _)| *d == depth) {
-                    if parts.last().is_some_and(|(_, _, codes)| *codes) {
-                        sink.emit(part, &without_header_codes(&pending));
-                        sink.emit(part, "\n");
-                        pending.clear();
-                    }
-                    parts.pop();
-                }
-                if sink.frames.last().is_some_and(|f| f.depth == depth)
-                    && let Some(frame) = sink.frames.pop()
-                {
-                    let squashed = without_spaces(&frame.pieces);
-                    let alternate = alternates.last_mut();
-                    if !frame.fallback {
-                        if let Some(alternate) = alternate {
-                            alternate.choices.push(squashed);
-                        }
-                        sink.flush(frame.pieces);
-                    } else if !alternate.is_some_and(|a| a.choices.contains(&squashed)) {
-                        sink.flush(frame.pieces);
-                    }
-                }
-                if shapes.last() == Some(&depth) {
-                    shapes.pop();
-                }
-                if alternates.last().is_some_and(|a| a.depth == depth) {
-                    alternates.pop();
-                }
-                depth = depth.saturating_sub(1);
+                walker.end(name.as_ref());
             }
-            Event::Text(content) => text = Some(content.xml10_content().into_owned()),
-            Event::CData(data) if silent_depth == 0 => {
-                let data = data.into_inner();
-                sink.emit(current(&parts), &data);
-                tables.text(&data);
-            }
+            Event::Text(content) => walker.text(&content.xml10_content()),
+            Event::CData(data) => walker.cdata(&data.into_inner()),
             Event::GeneralRef(reference) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(c)) => Some(c),
                     _ => super::super::text::entity(&reference.xml10_content()),
                 };
-                text = resolved.map(String::from);
+                if let Some(c) = resolved {
+                    walker.text(c.encode_utf8(&mut [0; 4]));
+                }
             }
             Event::Eof => break,
             _ => {}
         }
-        if let Some(text) = text {
-            if let Some(cell) = cell.as_mut() {
-                if cell.in_value && cell.value.len() + text.len() <= VALUE_BYTES {
-                    cell.value.push_str(&text);
-                }
-                if cell.in_formula && cell.formula.len() + text.len() <= FORMULA_BYTES {
-                    cell.formula.push_str(&text);
-                }
-            }
-            if silent_depth == 0 {
-                let part = current(&parts);
-                if parts.last().is_some_and(|(_, _, codes)| *codes) {
-                    pending.push_str(&text);
-                } else {
-                    sink.emit(part, &text);
-                }
-                if part.is_some() {
-                    tables.text(&text);
-                }
-            }
-        }
         buffer.clear();
     }
-    // Branches left open by a truncated part are read.
-    while let Some(frame) = sink.frames.pop() {
-        sink.flush(frame.pieces);
+    Ok(walker.finish())
+}
+
+/// The state of the walk through one part: called on each element's start
+/// and end and on each piece of text, in document order.
+struct Walker<'r> {
+    rules: &'r XmlRules,
+    shared: &'r [String],
+    /// Parts entered through switching elements (with their depth, and
+    /// whether their text carries print codes), innermost last.
+    parts: Vec<(usize, Part, bool)>,
+    /// Depths of the open DrawingML shapes (`p:sp`): a slide's footer
+    /// placeholder switches its shape to the footer.
+    shapes: Vec<usize>,
+    depth: usize,
+    silent_depth: usize,
+    /// How many cell values holding text (a formula's string result, an
+    /// inline string, an error) are open: those are read although `v` is
+    /// silent.
+    text_values: usize,
+    cell: Option<Cell>,
+    sink: Sink,
+    alternates: Vec<Alternate>,
+    tables: Tables,
+    /// The attribute texts emitted since the last other text, and
+    /// `sink.emitted` after the last of them: `wp:docPr` and `pic:cNvPr`
+    /// often repeat the same description, which is read once.
+    attributes_since: (usize, Vec<String>),
+    /// Text of a print header or footer, held until its element ends so
+    /// that its codes can be stripped whole ("&" arrives as an entity of
+    /// its own).
+    pending: String,
+}
+
+impl<'r> Walker<'r> {
+    fn new(rules: &'r XmlRules, shared: &'r [String]) -> Self {
+        Walker {
+            rules,
+            shared,
+            parts: Vec::new(),
+            shapes: Vec::new(),
+            depth: 0,
+            silent_depth: 0,
+            text_values: 0,
+            cell: None,
+            sink: Sink::default(),
+            alternates: Vec::new(),
+            tables: Tables::default(),
+            attributes_since: (0, Vec::new()),
+            pending: String::new(),
+        }
     }
-    Ok(Walked {
-        pieces: sink.out,
-        credentials: tables.into_lines(),
-    })
+
+    /// The part the text read now belongs to.
+    fn part(&self) -> Option<Part> {
+        self.parts.last().map(|(_, p, _)| *p).or(self.rules.base)
+    }
+
+    /// An element starts (`empty`: and ends, `<x/>`).
+    fn start(&mut self, element: &BytesStart<'_>, empty: bool) {
+        let name = element.local_name();
+        let name: &str = name.as_ref();
+        let part = self.part();
+        if name == "c" {
+            self.cell = Some(Cell {
+                kind: CellKind::Number,
+                value: String::new(),
+                formula: String::new(),
+                in_value: false,
+                in_formula: false,
+            });
+        }
+        let (reference, placeholder, span) = self.attributes(name, element, part);
+        if let (Some(placeholder), Some(&shape)) = (placeholder, self.shapes.last())
+            && part.is_some()
+            && self.parts.last().is_none_or(|(d, _, _)| *d < shape)
+        {
+            self.parts.push((shape, placeholder, false));
+        }
+        if part.is_some() {
+            let tables = &self.rules.tables;
+            if tables.table.contains(&name) {
+                self.tables.start_table(part.unwrap_or_default());
+            } else if tables.row.contains(&name) {
+                self.tables.start_row();
+            } else if tables.cell.contains(&name) {
+                self.tables.start_cell(reference, span);
+            }
+        }
+        if empty {
+            self.empty_end(name, part);
+        } else {
+            self.open(name);
+        }
+    }
+
+    /// Reads the attributes of element `name`: those that carry text are
+    /// emitted; gives the cell reference, the placeholder part and the
+    /// column span they set.
+    fn attributes(
+        &mut self,
+        name: &str,
+        element: &BytesStart<'_>,
+        part: Option<Part>,
+    ) -> (Option<u32>, Option<Part>, u32) {
+        let mut reference: Option<u32> = None;
+        let mut placeholder: Option<Part> = None;
+        let mut span = 1u32;
+        for attribute in element.attributes().flatten() {
+            let key = attribute.key.local_name();
+            let key: &str = key.as_ref();
+            match (name, key) {
+                ("c", "t") => {
+                    if let Some(cell) = self.cell.as_mut() {
+                        cell.kind = match &*attribute.value {
+                            "s" => CellKind::Shared,
+                            "str" | "inlineStr" | "e" => CellKind::Text,
+                            "b" => CellKind::Bool,
+                            _ => CellKind::Number,
+                        };
+                    }
+                }
+                ("c", "r") => {
+                    reference = sheet::column(&attribute.value);
+                }
+                ("table-cell" | "covered-table-cell", "number-columns-repeated") => {
+                    span = attribute.value.trim().parse().unwrap_or(1);
+                }
+                // PowerPoint's header and footer placeholders.
+                ("ph", "type") => {
+                    placeholder = match &*attribute.value {
+                        "ftr" => Some(Part::Footer),
+                        "hdr" => Some(Part::Header),
+                        _ => None,
+                    };
+                }
+                ("gridSpan", "val") => {
+                    if let Ok(n) = attribute.value.trim().parse() {
+                        self.tables.set_span(n);
+                    }
+                }
+                _ => {}
+            }
+            let wanted = self
+                .rules
+                .attributes
+                .iter()
+                .any(|(e, a)| *e == name && *a == key);
+            if wanted && let Ok(value) = attribute.normalized_value(XmlVersion::Implicit1_0) {
+                self.attribute_text(part, value.into_owned());
+            }
+        }
+        (reference, placeholder, span)
+    }
+
+    /// Emits the text of an attribute, unless the attributes just before
+    /// it said the same.
+    fn attribute_text(&mut self, part: Option<Part>, value: String) {
+        if self.attributes_since.0 != self.sink.emitted {
+            self.attributes_since.1.clear();
+        }
+        let repeated = self.attributes_since.1.contains(&value);
+        if !repeated && !value.trim().is_empty() {
+            self.sink.emit(part, &value);
+            self.sink.emit(part, "\n");
+            self.attributes_since.0 = self.sink.emitted;
+            if self.attributes_since.1.len() < 16 {
+                self.attributes_since.1.push(value);
+            }
+        }
+    }
+
+    /// An empty element ends as soon as it starts: it closes the table
+    /// structure it opened, and may be a line break or a tab.
+    fn empty_end(&mut self, name: &str, part: Option<Part>) {
+        if part.is_some() {
+            self.end_table_structure(name);
+        }
+        if name == "c" {
+            self.cell = None;
+        }
+        if self.rules.breaks.contains(&name) {
+            self.sink.emit(part, "\n");
+            self.tables.text(" ");
+        } else if self.rules.tabs.contains(&name) {
+            self.sink.emit(part, "\t");
+            self.tables.text(" ");
+        }
+    }
+
+    /// An element with content opens: it may switch the part, open a
+    /// shape, an alternate content or one of its branches, a cell value or
+    /// formula, or silence its text.
+    fn open(&mut self, name: &str) {
+        self.depth += 1;
+        let depth = self.depth;
+        if let Some((_, part)) = self.rules.switches.iter().find(|(n, _)| *n == name) {
+            self.parts.push((depth, *part, self.rules.print_codes));
+        }
+        if name == "sp" && self.shapes.len() < 64 {
+            self.shapes.push(depth);
+        }
+        match name {
+            "AlternateContent" if self.alternates.len() < ALTERNATES => {
+                self.alternates.push(Alternate {
+                    depth,
+                    choices: Vec::new(),
+                });
+            }
+            "Choice" | "Fallback"
+                if self.alternates.last().is_some_and(|a| a.depth + 1 == depth) =>
+            {
+                self.sink.frames.push(Frame {
+                    depth,
+                    fallback: name == "Fallback",
+                    pieces: Vec::new(),
+                });
+            }
+            _ => {}
+        }
+        let text_cell = self.cell.as_ref().is_some_and(|c| c.kind == CellKind::Text);
+        if let Some(cell) = self.cell.as_mut() {
+            match name {
+                "v" => cell.in_value = true,
+                "f" => cell.in_formula = true,
+                _ => {}
+            }
+        }
+        if name == "v" && text_cell {
+            self.text_values += 1;
+        } else if self.rules.silent.contains(&name) {
+            self.silent_depth += 1;
+        }
+    }
+
+    /// Ends a table, row or cell if `name` is one.
+    fn end_table_structure(&mut self, name: &str) {
+        let tables = &self.rules.tables;
+        if tables.table.contains(&name) {
+            self.tables.end_table();
+        } else if tables.row.contains(&name) {
+            self.tables.end_row();
+        } else if tables.cell.contains(&name) {
+            self.tables.end_cell();
+        }
+    }
+
+    /// An element with content ends.
+    fn end(&mut self, name: &str) {
+        let part = self.part();
+        if let Some(cell) = self.cell.as_mut() {
+            match name {
+                "v" => cell.in_value = false,
+                "f" => cell.in_formula = false,
+                _ => {}
+            }
+        }
+        if name == "v" && self.text_values > 0 {
+            self.text_values -= 1;
+        } else if self.rules.silent.contains(&name) {
+            self.silent_depth = self.silent_depth.saturating_sub(1);
+        }
+        if name == "c"
+            && let Some(cell) = self.cell.take()
+        {
+            self.end_cell(cell, part);
+        }
+        if part.is_some() {
+            self.end_table_structure(name);
+        }
+        if self.rules.fields || self.rules.breaks.contains(&name) {
+            self.sink.emit(part, "\n");
+            self.tables.text(" ");
+        } else if self.rules.tabs.contains(&name) {
+            self.sink.emit(part, "\t");
+            self.tables.text(" ");
+        }
+        let depth = self.depth;
+        if self.parts.last().is_some_and(|(d, _, _)| *d == depth) {
+            if self.parts.last().is_some_and(|(_, _, codes)| *codes) {
+                self.sink.emit(part, &without_header_codes(&self.pending));
+                self.sink.emit(part, "\n");
+                self.pending.clear();
+            }
+            self.parts.pop();
+        }
+        if self.sink.frames.last().is_some_and(|f| f.depth == depth)
+            && let Some(frame) = self.sink.frames.pop()
+        {
+            self.end_branch(frame);
+        }
+        if self.shapes.last() == Some(&depth) {
+            self.shapes.pop();
+        }
+        if self.alternates.last().is_some_and(|a| a.depth == depth) {
+            self.alternates.pop();
+        }
+        self.depth = depth.saturating_sub(1);
+    }
+
+    /// A spreadsheet cell ends: its value goes to the table reader; a
+    /// formula with no cached value gives its string literals.
+    fn end_cell(&mut self, cell: Cell, part: Option<Part>) {
+        let value = cell.value.trim();
+        match cell.kind {
+            CellKind::Shared => {
+                if let Some(s) = value.parse::<usize>().ok().and_then(|i| self.shared.get(i)) {
+                    self.tables.text(s);
+                }
+            }
+            CellKind::Number => self.tables.text(value),
+            CellKind::Text | CellKind::Bool => {}
+        }
+        if value.is_empty() && !cell.formula.trim().is_empty() {
+            let literals = sheet::formula_literals(&cell.formula);
+            self.sink.emit(part, &literals);
+            self.tables.text(&literals);
+        }
+    }
+
+    /// A branch of `mc:AlternateContent` ends: a choice is read, a
+    /// fallback only when its text differs from every choice's.
+    fn end_branch(&mut self, frame: Frame) {
+        let squashed = without_spaces(&frame.pieces);
+        let alternate = self.alternates.last_mut();
+        if !frame.fallback {
+            if let Some(alternate) = alternate {
+                alternate.choices.push(squashed);
+            }
+            self.sink.flush(frame.pieces);
+        } else if !alternate.is_some_and(|a| a.choices.contains(&squashed)) {
+            self.sink.flush(frame.pieces);
+        }
+    }
+
+    /// Text, or a character reference, decoded.
+    fn text(&mut self, text: &str) {
+        if let Some(cell) = self.cell.as_mut() {
+            if cell.in_value && cell.value.len() + text.len() <= VALUE_BYTES {
+                cell.value.push_str(text);
+            }
+            if cell.in_formula && cell.formula.len() + text.len() <= FORMULA_BYTES {
+                cell.formula.push_str(text);
+            }
+        }
+        if self.silent_depth == 0 {
+            let part = self.part();
+            if self.parts.last().is_some_and(|(_, _, codes)| *codes) {
+                self.pending.push_str(text);
+            } else {
+                self.sink.emit(part, text);
+            }
+            if part.is_some() {
+                self.tables.text(text);
+            }
+        }
+    }
+
+    /// A CDATA section: text, unless silenced.
+    fn cdata(&mut self, data: &str) {
+        if self.silent_depth == 0 {
+            let part = self.part();
+            self.sink.emit(part, data);
+            self.tables.text(data);
+        }
+    }
+
+    /// What was read; branches left open by a truncated part are read.
+    fn finish(mut self) -> Walked {
+        while let Some(frame) = self.sink.frames.pop() {
+            self.sink.flush(frame.pieces);
+        }
+        Walked {
+            pieces: self.sink.out,
+            credentials: self.tables.into_lines(),
+        }
+    }
 }
 
 /// A spreadsheet print header or footer without its formatting codes:

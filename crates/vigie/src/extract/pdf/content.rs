@@ -5,9 +5,11 @@
 //!
 //! Only what text extraction needs is kept: numbers, strings, names and
 //! arrays of them. Dictionaries (marked-content properties) are read and
-//! dropped; inline images (`BI … ID … EI`) are skipped and reported as the
-//! operator `BI`. Every token is bounded: strings, arrays, nesting and the
-//! operand stack, so that no count in the stream sizes an allocation.
+//! dropped; an inline image (`BI … ID … EI`) is given as the operator `BI`,
+//! its dictionary's keys and values as operands, then its data as a last
+//! string operand. Every token is bounded: strings, arrays, nesting, inline
+//! image data and the operand stack, so that no count in the stream sizes
+//! an allocation.
 
 use std::cell::Cell;
 use std::io::{BufRead, BufReader, Read};
@@ -26,6 +28,9 @@ const MAX_NESTING: usize = 32;
 const MAX_OPERANDS: usize = 64;
 /// Longest operator name kept.
 const MAX_OPERATOR_BYTES: usize = 16;
+/// Largest inline image data kept; a larger one is given as
+/// [`Operand::Other`] (and reported), as a picture that was not read.
+pub(super) const MAX_INLINE_IMAGE_BYTES: usize = 1 << 20;
 
 /// An operand of a content-stream operator.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +43,9 @@ pub(super) enum Operand {
     Name(Vec<u8>),
     /// An array.
     Array(Vec<Operand>),
-    /// Anything else (booleans, null, dictionaries): read and not kept.
+    /// `true` or `false` (an inline image's `/IM true`).
+    Bool(bool),
+    /// Anything else (null, dictionaries): read and not kept.
     Other,
 }
 
@@ -164,10 +171,12 @@ impl<R: Read> Lexer<R> {
             if is_regular(b) && !matches!(b, b'+' | b'-' | b'.' | b'0'..=b'9') {
                 let word = self.word();
                 match word.as_slice() {
-                    b"true" | b"false" | b"null" => self.keep(operands, Operand::Other),
+                    b"true" => self.keep(operands, Operand::Bool(true)),
+                    b"false" => self.keep(operands, Operand::Bool(false)),
+                    b"null" => self.keep(operands, Operand::Other),
                     b"BI" => {
-                        self.skip_inline_image();
                         operands.clear();
+                        self.inline_image(operands);
                         return Some(word);
                     }
                     _ => return Some(word),
@@ -464,36 +473,66 @@ impl<R: Read> Lexer<R> {
         }
     }
 
-    /// Skips an inline image: its dictionary up to `ID`, then its data up
-    /// to `EI` standing between white space.
-    fn skip_inline_image(&mut self) {
+    /// Reads an inline image into `operands`: its dictionary up to `ID`
+    /// (keys as names, then values), then its data up to `EI` standing
+    /// between white space, as a last string (or [`Operand::Other`] when
+    /// longer than [`MAX_INLINE_IMAGE_BYTES`]).
+    fn inline_image(&mut self, operands: &mut Vec<Operand>) {
         loop {
             self.skip_whitespace_and_comments();
             let Some(b) = self.peek() else { return };
             if is_regular(b) && !matches!(b, b'+' | b'-' | b'.' | b'0'..=b'9') {
-                if self.word() == b"ID" {
-                    break;
+                match self.word().as_slice() {
+                    b"ID" => break,
+                    b"true" => self.keep(operands, Operand::Bool(true)),
+                    b"false" => self.keep(operands, Operand::Bool(false)),
+                    _ => self.keep(operands, Operand::Other),
                 }
-            } else {
-                self.operand(0);
+            } else if let Some(operand) = self.operand(0) {
+                self.keep(operands, operand);
             }
         }
         // One white-space byte follows ID; then binary data.
         self.bump();
+        let mut data = Vec::new();
+        let mut too_large = false;
         let mut previous_white = true;
-        loop {
-            let Some(b) = self.bump() else { return };
+        while let Some(b) = self.bump() {
             if previous_white && b == b'E' && self.peek() == Some(b'I') {
                 self.bump();
                 match self.peek() {
-                    None => return,
-                    Some(next) if is_whitespace(next) || is_delimiter(next) => return,
+                    None => break,
+                    Some(next) if is_whitespace(next) || is_delimiter(next) => break,
                     Some(_) => {}
                 }
+                too_large |= !push_bounded(&mut data, b"EI");
+                previous_white = false;
+                continue;
             }
+            too_large |= !push_bounded(&mut data, &[b]);
             previous_white = is_whitespace(b);
         }
+        // The white space before `EI` ends the data, it is not part of it.
+        if data.last().copied().is_some_and(is_whitespace) {
+            data.pop();
+        }
+        if too_large {
+            self.trouble(Trouble::TooLarge("inline image"));
+            operands.push(Operand::Other);
+        } else {
+            operands.push(Operand::String(data));
+        }
     }
+}
+
+/// Appends `bytes` to `data` if it stays within [`MAX_INLINE_IMAGE_BYTES`];
+/// false, and nothing appended, if not.
+fn push_bounded(data: &mut Vec<u8>, bytes: &[u8]) -> bool {
+    if data.len() + bytes.len() > MAX_INLINE_IMAGE_BYTES {
+        return false;
+    }
+    data.extend_from_slice(bytes);
+    true
 }
 
 fn hex_value(b: u8) -> Option<u8> {

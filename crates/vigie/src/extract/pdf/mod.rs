@@ -17,12 +17,19 @@
 //! What is reported: a file that needs a password (`encrypted`), a damaged
 //! file whose cross-reference table had to be rebuilt, missing objects and
 //! streams that do not inflate (`corrupt`, with their page), text in a font
-//! whose codes cannot be decoded (`unsupported`, with the page), a page
-//! that is only images, such as a scan (`ocr-unavailable`), and limits.
+//! whose codes cannot be decoded (`unsupported`, with the page), and limits.
+//!
+//! The pictures a page draws (Image XObjects, inline images, `images`) go
+//! to the image path: read by the OCR engine when there is one; without
+//! one, those that may hold text are one `ocr-unavailable` problem per
+//! page, which says so when the page has no text (a scan).
 
 mod content;
 mod fonts;
+mod images;
 mod page;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashSet;
 use std::io::Read;
@@ -30,16 +37,16 @@ use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, LoadOptions, Object, ObjectId};
 
-use super::{Extractor, located, text};
+use super::{Extractor, Image, located, text};
 use crate::report::{Part, ProblemCode};
-use page::{FontCache, PageReader};
+use page::{DocumentCache, PageReader, PageText};
 
 /// Most indirect objects a PDF may hold.
 const MAX_OBJECTS: usize = 500_000;
 /// How deep the page tree may be.
 const MAX_TREE_DEPTH: usize = 64;
 /// A page with images and fewer characters of text than this is taken for
-/// a scan.
+/// a scan (and its problem says so).
 const SCAN_TEXT_BELOW: usize = 16;
 /// Largest XMP metadata packet read.
 const MAX_XMP_BYTES: usize = 1 << 20;
@@ -48,6 +55,18 @@ const MAX_EMBEDDED_FILES: usize = 1_000;
 
 /// Reads the PDF in `bytes`, found at `path`.
 pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: u32) {
+    let Some(document) = load(ex, bytes, path) else {
+        return;
+    };
+    metadata(ex, &document, path);
+    embedded_files(ex, &document, path, depth);
+    pages(ex, &document, path);
+}
+
+/// The document in `bytes`, decrypted when it opens without a password;
+/// `None`, and the problem recorded, when it cannot be read. A damaged
+/// cross-reference table is reported and the document read all the same.
+fn load(ex: &mut Extractor, bytes: &[u8], path: &[String]) -> Option<Document> {
     // lopdf builds every object when it loads: count them first, in the
     // bytes, so that a file of a million empty objects is refused before
     // it is built.
@@ -57,7 +76,7 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
     };
     if memchr::memmem::find_iter(bytes, b"endobj").count() > MAX_OBJECTS {
         too_many_objects(ex);
-        return;
+        return None;
     }
     let limits = *ex.budget().limits();
     let max_stream =
@@ -69,30 +88,24 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
     let mut document = match Document::load_mem_with_options(bytes, options) {
         Ok(document) => document,
         Err(error) => {
-            let code = match error {
-                lopdf::Error::Decryption(_)
-                | lopdf::Error::InvalidPassword
-                | lopdf::Error::UnsupportedSecurityHandler(_) => ProblemCode::Encrypted,
-                _ => ProblemCode::Corrupt,
-            };
             ex.problem(
-                code,
+                load_problem(&error),
                 located(path, &format!("PDF cannot be read ({error})")),
             );
-            return;
+            return None;
         }
     };
-    if document.is_encrypted() && document.decrypt("").is_err() {
-        ex.problem(
-            ProblemCode::Encrypted,
-            located(path, "PDF is encrypted with a password"),
-        );
-        return;
+    if document.is_encrypted()
+        && let Err(error) = document.decrypt("")
+    {
+        let (code, message) = decrypt_problem(&error);
+        ex.problem(code, located(path, &message));
+        return None;
     }
     // Object streams hold objects that no `endobj` counts.
     if document.objects.len() > MAX_OBJECTS {
         too_many_objects(ex);
-        return;
+        return None;
     }
     if document.xref_recovery.is_some() {
         ex.problem(
@@ -100,9 +113,45 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
             located(path, "PDF is damaged (its cross-reference table had to be rebuilt); pages may be missing"),
         );
     }
-    metadata(ex, &document, path);
-    embedded_files(ex, &document, path, depth);
-    let pages = page_tree(ex, &document, path);
+    Some(document)
+}
+
+/// The problem a document that does not load is, by lopdf's error: one
+/// that needs a password or a security handler lopdf lacks is `encrypted`,
+/// anything else `corrupt`.
+fn load_problem(error: &lopdf::Error) -> ProblemCode {
+    match error {
+        lopdf::Error::Decryption(_)
+        | lopdf::Error::InvalidPassword
+        | lopdf::Error::UnsupportedSecurityHandler(_) => ProblemCode::Encrypted,
+        _ => ProblemCode::Corrupt,
+    }
+}
+
+/// The problem, and its message, of an encrypted document that does not
+/// open with the empty password, by lopdf's error: a password is needed, or
+/// the encryption cannot be undone (`encrypted`); an encryption dictionary
+/// that cannot be read is damage (`corrupt`).
+fn decrypt_problem(error: &lopdf::Error) -> (ProblemCode, String) {
+    match error {
+        lopdf::Error::InvalidPassword => (
+            ProblemCode::Encrypted,
+            "PDF is encrypted with a password".to_string(),
+        ),
+        lopdf::Error::Decryption(_) | lopdf::Error::UnsupportedSecurityHandler(_) => (
+            ProblemCode::Encrypted,
+            format!("PDF is encrypted and cannot be decrypted ({error})"),
+        ),
+        _ => (
+            ProblemCode::Corrupt,
+            format!("PDF's encryption cannot be read ({error}); not read"),
+        ),
+    }
+}
+
+/// Reads the pages of `document` in order, each a step of the budget.
+fn pages(ex: &mut Extractor, document: &Document, path: &[String]) {
+    let pages = page_tree(ex, document, path);
     if pages.is_empty() {
         if !ex.stopped() {
             ex.problem(
@@ -112,56 +161,104 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
         }
         return;
     }
-    let mut fonts = FontCache::new();
+    let mut cache = DocumentCache::default();
     for (index, page) in pages.iter().enumerate() {
         let number = u32::try_from(index + 1).unwrap_or(u32::MAX);
         if !ex.step(1, path) {
             return;
         }
-        let read = PageReader::new(&document, &mut fonts, ex, path).read(page.id, &page.resources);
+        let read = PageReader::new(document, &mut cache, ex, path).read(page.id, &page.resources);
         if read.inflated > 0
             && let Err(exceeded) = ex.budget().inflate(read.inflated)
         {
             ex.problem(ProblemCode::Limit, located(path, &exceeded.0));
             return;
         }
-        for (code, trouble) in &read.troubles {
-            ex.problem(*code, located(path, &format!("page {number}: {trouble}")));
-        }
-        if read.undecodable > 0 {
-            let why = read
-                .undecodable_reason
-                .unwrap_or("codes with no character in the font's encoding");
-            ex.problem(
-                ProblemCode::Unsupported,
-                located(
-                    path,
-                    &format!(
-                        "page {number}: {} characters drawn in a font whose text cannot be decoded ({why}); that text was not read",
-                        read.undecodable
-                    ),
-                ),
-            );
-        }
-        // A scan: images, and no more text than a page number or a stray
-        // mark (a full-page picture with a one-character text layer is no
-        // less a picture).
-        let letters = read.text.chars().filter(|c| !c.is_whitespace()).count();
-        if read.images > 0 && letters < SCAN_TEXT_BELOW {
-            ex.problem(
-                ProblemCode::OcrUnavailable,
-                located(
-                    path,
-                    &format!("page {number}: images and no text (a scanned page?); no OCR engine is available to read it"),
-                ),
-            );
-        }
+        page_problems(ex, &read, number, path);
+        page_images(ex, document, &read, number, path);
+        let stopped = read.stopped;
         ex.push(read.text, Part::Body, Some(number), path);
-        let comments = annotations(ex, &document, page.id, path);
+        let comments = annotations(ex, document, page.id, path);
         ex.push(comments, Part::Comment, Some(number), path);
-        if read.stopped || ex.stopped() {
+        if stopped || ex.stopped() {
             return;
         }
+    }
+}
+
+/// Reports what kept page `number` from being read, and the text it draws
+/// in fonts that cannot be decoded.
+fn page_problems(ex: &mut Extractor, read: &PageText<'_>, number: u32, path: &[String]) {
+    for (code, trouble) in &read.troubles {
+        ex.problem(*code, located(path, &format!("page {number}: {trouble}")));
+    }
+    if read.undecodable > 0 {
+        let why = read
+            .undecodable_reason
+            .unwrap_or("codes with no character in the font's encoding");
+        ex.problem(
+            ProblemCode::Unsupported,
+            located(
+                path,
+                &format!(
+                    "page {number}: {} characters drawn in a font whose text cannot be decoded ({why}); that text was not read",
+                    read.undecodable
+                ),
+            ),
+        );
+    }
+}
+
+/// Hands the pictures of page `number` to the image path: each decoded and
+/// read when there is an OCR engine; without one, those that may hold text
+/// are one problem, which calls the page a scan when it has no more text
+/// than a page number or a stray mark (a full-page picture with a
+/// one-character text layer is no less a picture).
+fn page_images(
+    ex: &mut Extractor,
+    document: &Document,
+    read: &PageText<'_>,
+    number: u32,
+    path: &[String],
+) {
+    if read.images.is_empty() {
+        return;
+    }
+    if !ex.reads_images() {
+        let letters = read.text.chars().filter(|c| !c.is_whitespace()).count();
+        let note = if letters < SCAN_TEXT_BELOW {
+            " and no text (a scanned page?)"
+        } else {
+            ""
+        };
+        let sizes: Vec<(u32, u32)> = read.images.iter().map(|i| (i.width, i.height)).collect();
+        ex.images_not_read(&sizes, Some(number), path, note);
+        return;
+    }
+    for drawn in &read.images {
+        if !ex.step(1, path) {
+            return;
+        }
+        let max_entry = ex.budget().limits().max_entry_bytes;
+        let cap = max_entry.min(ex.budget().inflatable());
+        let content = match drawn.decode(document, cap) {
+            Ok(content) => content,
+            Err((code, message)) => {
+                ex.problem(code, located(path, &format!("page {number}: {message}")));
+                continue;
+            }
+        };
+        // What was decoded is spent from the scan's budget.
+        if let Err(exceeded) = ex.budget().inflate(content.decoded()) {
+            ex.problem(ProblemCode::Limit, located(path, &exceeded.0));
+            return;
+        }
+        let image = Image {
+            width: drawn.width,
+            height: drawn.height,
+            data: content.data(),
+        };
+        ex.image(&image, Some(number), path);
     }
 }
 

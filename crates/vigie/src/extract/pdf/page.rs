@@ -2,8 +2,9 @@
 //! lexer, with the fonts' decoding, the text positioning (`Td`, `TD`, `Tm`,
 //! `T*`, the spacing in `TJ` arrays: a line break becomes a line break, a
 //! word gap a space, letters drawn one by one still make a word) and the
-//! Form XObjects the page draws. It also counts what the page draws that
-//! is not text (images) and the codes it could not decode.
+//! Form XObjects the page draws. It also keeps the pictures the page draws
+//! (Image XObjects, inline images: see [`super::images`]) and counts the
+//! codes it could not decode.
 
 use std::cell::Cell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -14,6 +15,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::content::{CAP_MESSAGE, Capped, Lexer, Operand, Trouble};
 use super::fonts::Font;
+use super::images::Drawn;
 use crate::extract::Extractor;
 use crate::report::ProblemCode;
 
@@ -28,13 +30,24 @@ const MAX_ANNOTATIONS_PER_PAGE: usize = 10_000;
 /// Largest stream decoded whole (filters other than Flate alone cannot be
 /// streamed), in bytes.
 const MAX_WHOLE_STREAM_BYTES: u64 = 32 << 20;
+/// Most pictures kept for one page.
+const MAX_IMAGES_PER_PAGE: usize = 1_000;
+/// Most bytes of inline image data kept for one page (only when an engine
+/// will read them).
+const MAX_INLINE_BYTES_PER_PAGE: usize = 4 << 20;
 
-/// Fonts already read, by object: a font shared by every page is read once.
-pub(super) type FontCache<'a> = HashMap<ObjectId, Rc<Font<'a>>>;
+/// What the pages of one document share: fonts already read, by object (a
+/// font shared by every page is read once), and the Image XObjects already
+/// met (a logo on every page is read once).
+#[derive(Default)]
+pub(super) struct DocumentCache<'a> {
+    fonts: HashMap<ObjectId, Rc<Font<'a>>>,
+    images: HashSet<ObjectId>,
+}
 
 /// What reading a page gave.
 #[derive(Default)]
-pub(super) struct PageText {
+pub(super) struct PageText<'a> {
     /// The page's text in reading order.
     pub(super) text: String,
     /// What kept part of the page from being read.
@@ -42,16 +55,18 @@ pub(super) struct PageText {
     /// Codes drawn that could not be decoded, and why (one reason).
     pub(super) undecodable: usize,
     pub(super) undecodable_reason: Option<&'static str>,
-    /// Images drawn (Image XObjects and inline images).
-    pub(super) images: usize,
+    /// Pictures drawn (Image XObjects not met on an earlier page, inline
+    /// images), image masks left out.
+    pub(super) images: Vec<Drawn<'a>>,
     /// Bytes the page's streams inflated to.
     pub(super) inflated: u64,
     /// Whether a scan-wide limit stopped the reading.
     pub(super) stopped: bool,
 }
 
-/// Where the text cursor is, in text space.
-#[derive(Debug, Clone, Copy)]
+/// Where the text cursor is, in text space: the text state of one content
+/// stream, which applies the text operators one at a time.
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct TextState {
     /// The text matrix [a b c d e f].
     matrix: [f64; 6],
@@ -76,7 +91,78 @@ impl Default for TextState {
     }
 }
 
+/// What an operator asks of the page reader, once [`TextState::apply`]
+/// has moved the cursor.
+#[derive(Debug, PartialEq)]
+enum Action<'o> {
+    /// Nothing more.
+    None,
+    /// Select the font of this name (the size is set).
+    Font(&'o [u8]),
+    /// Show this string operand at the cursor.
+    Show(Option<&'o Operand>),
+    /// Show the strings of a `TJ` array, moving by its numbers between
+    /// them ([`TextState::kern`]).
+    ShowArray(&'o [Operand]),
+    /// Draw the XObject of this name.
+    Draw(&'o [u8]),
+    /// Keep the inline image the operands describe.
+    InlineImage,
+}
+
 impl TextState {
+    /// Applies `operator` with `operands` to the cursor, and says what else
+    /// it asks for.
+    fn apply<'o>(&mut self, operator: &[u8], operands: &'o [Operand]) -> Action<'o> {
+        let number = |i: usize| operands.get(i).and_then(Operand::number).unwrap_or(0.0);
+        match operator {
+            b"BT" => {
+                self.matrix = IDENTITY;
+                self.line = IDENTITY;
+            }
+            b"Tf" => {
+                self.size = number(1);
+                if let Some(Operand::Name(name)) = operands.first() {
+                    return Action::Font(name);
+                }
+            }
+            b"TL" => self.leading = number(0),
+            b"Td" => self.move_line(number(0), number(1)),
+            b"TD" => {
+                self.leading = -number(1);
+                self.move_line(number(0), number(1));
+            }
+            b"Tm" => {
+                let matrix = std::array::from_fn(number);
+                self.matrix = matrix;
+                self.line = matrix;
+            }
+            b"T*" => self.move_line(0.0, -self.leading),
+            b"Tj" => return Action::Show(operands.first()),
+            b"'" => {
+                self.move_line(0.0, -self.leading);
+                return Action::Show(operands.first());
+            }
+            b"\"" => {
+                self.move_line(0.0, -self.leading);
+                return Action::Show(operands.get(2));
+            }
+            b"TJ" => {
+                if let Some(Operand::Array(items)) = operands.first() {
+                    return Action::ShowArray(items);
+                }
+            }
+            b"BI" => return Action::InlineImage,
+            b"Do" => {
+                if let Some(Operand::Name(name)) = operands.first() {
+                    return Action::Draw(name);
+                }
+            }
+            _ => {}
+        }
+        Action::None
+    }
+
     /// Moves to the start of the next line, offset by (tx, ty) in text space.
     fn move_line(&mut self, tx: f64, ty: f64) {
         let [a, b, c, d, e, f] = self.line;
@@ -84,23 +170,70 @@ impl TextState {
         self.line = moved;
         self.matrix = moved;
     }
+
+    /// Applies a number of a `TJ` array: thousandths of the font size, a
+    /// negative one moving right (a word gap when large enough).
+    fn kern(&mut self, adjustment: f64) {
+        self.advance(-adjustment / 1000.0 * self.size);
+    }
+
+    /// Moves the cursor `by` along the baseline, in unscaled text space.
+    fn advance(&mut self, by: f64) {
+        self.matrix[4] += by * self.matrix[0];
+        self.matrix[5] += by * self.matrix[1];
+    }
+
+    /// The size of the font as drawn (the text matrix's scale included).
+    fn drawn_size(&self) -> f64 {
+        let scale = (self.matrix[0].powi(2) + self.matrix[1].powi(2))
+            .sqrt()
+            .max(1e-6);
+        (self.size * scale).abs().max(1e-3)
+    }
+}
+
+/// Where the last glyph drawn ended, and the font size then.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Glyph {
+    x: f64,
+    y: f64,
+    size: f64,
+}
+
+/// What stands between the last glyph drawn and a string starting at
+/// (`x`, `y`) in a font of `size`: a line break when the baseline moved by
+/// more than half a line, a space when the gap is wider than 0.15 of the
+/// font size (or the cursor went back more than a line's height, a new
+/// column), nothing when the letters touch (letters drawn one by one still
+/// make a word).
+fn separator(last: Option<Glyph>, x: f64, y: f64, size: f64) -> Option<char> {
+    let last = last?;
+    let line_height = last.size.max(size);
+    if (y - last.y).abs() > 0.5 * line_height {
+        Some('\n')
+    } else if x - last.x > 0.15 * line_height || x < last.x - line_height {
+        Some(' ')
+    } else {
+        None
+    }
 }
 
 /// Reads one page.
 pub(super) struct PageReader<'a, 'x, 'e> {
     document: &'a Document,
-    fonts: &'x mut FontCache<'a>,
+    cache: &'x mut DocumentCache<'a>,
     ex: &'x mut Extractor<'e>,
     path: &'x [String],
     /// Bytes the page's streams may inflate to.
     max_stream: u64,
     /// Bytes of text the page may give.
     max_text: usize,
-    out: PageText,
+    out: PageText<'a>,
     operations: usize,
-    /// Where the last glyph drawn ended (x, y), in user space, and the font
-    /// size then.
-    last: Option<(f64, f64, f64)>,
+    /// Where the last glyph drawn ended, in user space.
+    last: Option<Glyph>,
+    /// Bytes of inline image data kept.
+    inline_bytes: usize,
     forms_open: HashSet<ObjectId>,
 }
 
@@ -108,7 +241,7 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
     /// A reader for one page of `document`, drawing on `ex`'s budget.
     pub(super) fn new(
         document: &'a Document,
-        fonts: &'x mut FontCache<'a>,
+        cache: &'x mut DocumentCache<'a>,
         ex: &'x mut Extractor<'e>,
         path: &'x [String],
     ) -> Self {
@@ -116,7 +249,7 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
         let max_stream = limits.max_entry_bytes.min(ex.budget().inflatable());
         PageReader {
             document,
-            fonts,
+            cache,
             ex,
             path,
             max_stream,
@@ -124,13 +257,14 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
             out: PageText::default(),
             operations: 0,
             last: None,
+            inline_bytes: 0,
             forms_open: HashSet::new(),
         }
     }
 
     /// Reads the page `page`, whose resource dictionaries (its own first,
     /// then inherited ones) are `resources`.
-    pub(super) fn read(mut self, page: ObjectId, resources: &[&'a Dictionary]) -> PageText {
+    pub(super) fn read(mut self, page: ObjectId, resources: &[&'a Dictionary]) -> PageText<'a> {
         let counter = Cell::new(0u64);
         let mut streams = Vec::new();
         let contents = self.document.get_page_contents(page);
@@ -276,7 +410,7 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
         })?;
         let id = value.as_reference().ok();
         if let Some(id) = id
-            && let Some(font) = self.fonts.get(&id)
+            && let Some(font) = self.cache.fonts.get(&id)
         {
             return Some(font.clone());
         }
@@ -287,7 +421,7 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
         }
         let font = Rc::new(Font::new(document, dictionary));
         if let Some(id) = id {
-            self.fonts.insert(id, font.clone());
+            self.cache.fonts.insert(id, font.clone());
         }
         Some(font)
     }
@@ -303,134 +437,88 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
         let capped = Capped::new(input, counter, self.max_stream);
         let mut lexer = Lexer::new(capped);
         let mut state = TextState::default();
-        let mut local_fonts: BTreeMap<Vec<u8>, Option<Rc<Font<'a>>>> = BTreeMap::new();
-        let mut current: Option<Rc<Font<'a>>> = None;
-        let mut current_name: Vec<u8> = Vec::new();
+        // Fonts by name in this stream's resources, looked up once.
+        let mut named: BTreeMap<Vec<u8>, Option<Rc<Font<'a>>>> = BTreeMap::new();
+        let mut font: Option<Rc<Font<'a>>> = None;
+        let mut font_name: Vec<u8> = Vec::new();
         let mut operands = Vec::new();
         while let Some(operator) = lexer.next_operation(&mut operands) {
-            self.operations += 1;
-            if self.operations > MAX_OPERATIONS_PER_PAGE {
-                self.trouble(
-                    ProblemCode::Limit,
-                    format!(
-                        "more than {MAX_OPERATIONS_PER_PAGE} drawing operations; the rest was not read"
-                    ),
-                );
+            if !self.may_go_on() {
                 break;
             }
-            if !self.ex.step(1, self.path) {
-                self.out.stopped = true;
-            }
-            if self.out.stopped {
-                break;
-            }
-            if self.out.text.len() > self.max_text {
-                self.trouble(
-                    ProblemCode::Limit,
-                    format!(
-                        "a page gives more than {} bytes of text; the rest was not read",
-                        self.max_text
-                    ),
-                );
-                break;
-            }
-            let number = |i: usize| operands.get(i).and_then(Operand::number).unwrap_or(0.0);
-            match operator.as_slice() {
-                b"BT" => {
-                    state.matrix = IDENTITY;
-                    state.line = IDENTITY;
-                }
-                b"Tf" => {
-                    state.size = number(1);
-                    if let Some(Operand::Name(name)) = operands.first() {
-                        let font = match local_fonts.get(name) {
-                            Some(font) => font.clone(),
-                            None => {
-                                let font = self.font(resources, name);
-                                local_fonts.insert(name.clone(), font.clone());
-                                font
-                            }
-                        };
-                        current = font;
-                        current_name = name.clone();
-                    }
-                }
-                b"TL" => state.leading = number(0),
-                b"Td" => state.move_line(number(0), number(1)),
-                b"TD" => {
-                    state.leading = -number(1);
-                    state.move_line(number(0), number(1));
-                }
-                b"Tm" => {
-                    let matrix = [
-                        number(0),
-                        number(1),
-                        number(2),
-                        number(3),
-                        number(4),
-                        number(5),
-                    ];
-                    state.matrix = matrix;
-                    state.line = matrix;
-                }
-                b"T*" => state.move_line(0.0, -state.leading),
-                b"Tj" => self.show(
-                    &mut state,
-                    current.as_deref(),
-                    &current_name,
-                    operands.first(),
-                ),
-                b"'" => {
-                    state.move_line(0.0, -state.leading);
-                    self.show(
-                        &mut state,
-                        current.as_deref(),
-                        &current_name,
-                        operands.first(),
-                    );
-                }
-                b"\"" => {
-                    state.move_line(0.0, -state.leading);
-                    self.show(
-                        &mut state,
-                        current.as_deref(),
-                        &current_name,
-                        operands.get(2),
-                    );
-                }
-                b"TJ" => {
-                    let Some(Operand::Array(items)) = operands.first() else {
-                        continue;
+            match state.apply(&operator, &operands) {
+                Action::None => {}
+                Action::Font(name) => {
+                    font = match named.get(name) {
+                        Some(font) => font.clone(),
+                        None => {
+                            let found = self.font(resources, name);
+                            named.insert(name.to_vec(), found.clone());
+                            found
+                        }
                     };
+                    font_name = name.to_vec();
+                }
+                Action::Show(string) => {
+                    self.show(&mut state, font.as_deref(), &font_name, string);
+                }
+                Action::ShowArray(items) => {
                     for item in items {
                         match item {
                             Operand::String(_) => {
-                                self.show(&mut state, current.as_deref(), &current_name, Some(item))
+                                self.show(&mut state, font.as_deref(), &font_name, Some(item))
                             }
-                            other => {
-                                // A negative adjustment moves right: a word
-                                // gap when large enough.
-                                let adjustment = other.number().unwrap_or(0.0);
-                                let advance = -adjustment / 1000.0 * state.size;
-                                state.matrix[4] += advance * state.matrix[0];
-                                state.matrix[5] += advance * state.matrix[1];
-                            }
+                            other => state.kern(other.number().unwrap_or(0.0)),
                         }
                     }
                 }
-                b"BI" => self.out.images += 1,
-                b"Do" => {
-                    let Some(Operand::Name(name)) = operands.first() else {
-                        continue;
-                    };
+                Action::Draw(name) => {
                     if let Some(id) = self.xobject(resources, name) {
                         self.xobject_drawn(id, counter, resources, depth);
                     }
                 }
-                _ => {}
+                Action::InlineImage => self.inline_image(&operands),
             }
         }
-        for trouble in std::mem::take(&mut lexer.troubles) {
+        self.lexer_troubles(std::mem::take(&mut lexer.troubles));
+        self.out.inflated = counter.get();
+    }
+
+    /// Counts one more operation; false once a limit says to stop reading
+    /// the page (the operation count, the scan's steps, the text size).
+    fn may_go_on(&mut self) -> bool {
+        self.operations += 1;
+        if self.operations > MAX_OPERATIONS_PER_PAGE {
+            self.trouble(
+                ProblemCode::Limit,
+                format!(
+                    "more than {MAX_OPERATIONS_PER_PAGE} drawing operations; the rest was not read"
+                ),
+            );
+            return false;
+        }
+        if !self.ex.step(1, self.path) {
+            self.out.stopped = true;
+        }
+        if self.out.stopped {
+            return false;
+        }
+        if self.out.text.len() > self.max_text {
+            self.trouble(
+                ProblemCode::Limit,
+                format!(
+                    "a page gives more than {} bytes of text; the rest was not read",
+                    self.max_text
+                ),
+            );
+            return false;
+        }
+        true
+    }
+
+    /// Reports what the lexer met.
+    fn lexer_troubles(&mut self, troubles: Vec<Trouble>) {
+        for trouble in troubles {
             match trouble {
                 Trouble::Read(message) if message == CAP_MESSAGE => self.trouble(
                     ProblemCode::Limit,
@@ -451,12 +539,46 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
                 ),
             }
         }
-        self.out.inflated = counter.get();
+    }
+
+    /// Keeps the inline image the lexer gave as `operands`: with its data
+    /// when an engine will read it, within [`MAX_INLINE_BYTES_PER_PAGE`].
+    fn inline_image(&mut self, operands: &[Operand]) {
+        let keep_data = self.ex.reads_images();
+        let size = match operands.last() {
+            Some(Operand::String(data)) if keep_data => data.len(),
+            _ => 0,
+        };
+        if self.inline_bytes + size > MAX_INLINE_BYTES_PER_PAGE {
+            self.trouble(
+                ProblemCode::Limit,
+                format!(
+                    "inline images hold more than {MAX_INLINE_BYTES_PER_PAGE} bytes; the rest were not read"
+                ),
+            );
+            return;
+        }
+        if let Some(image) = Drawn::inline(self.document, operands, keep_data) {
+            self.inline_bytes += size;
+            self.keep_image(image);
+        }
+    }
+
+    /// Keeps a picture the page draws, for the image path.
+    fn keep_image(&mut self, image: Drawn<'a>) {
+        if self.out.images.len() >= MAX_IMAGES_PER_PAGE {
+            self.trouble(
+                ProblemCode::Limit,
+                format!("more than {MAX_IMAGES_PER_PAGE} images; the rest were not read"),
+            );
+            return;
+        }
+        self.out.images.push(image);
     }
 
     /// Draws XObject `id`: a Form XObject's own content with its own
     /// resources (then the page's), at most once on the current path of
-    /// forms; an image is counted.
+    /// forms; an image is kept.
     fn xobject_drawn(
         &mut self,
         id: ObjectId,
@@ -476,7 +598,14 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
             .get_deref(b"Subtype", self.document)
             .and_then(Object::as_name)
         {
-            Ok(b"Image") => self.out.images += 1,
+            Ok(b"Image") => {
+                // Read once per document, whichever page draws it first.
+                if self.cache.images.insert(id)
+                    && let Some(image) = Drawn::xobject(self.document, stream)
+                {
+                    self.keep_image(image);
+                }
+            }
             // A form, or an XObject that does not say (drawn as a form: what
             // it holds is read rather than skipped).
             _ => self.form(id, counter, resources, depth),
@@ -558,25 +687,18 @@ impl<'a, 'x, 'e> PageReader<'a, 'x, 'e> {
                 .or(font.undecodable_reason())
                 .or(Some("codes with no character in the font's encoding"));
         }
-        let scale = (state.matrix[0].powi(2) + state.matrix[1].powi(2))
-            .sqrt()
-            .max(1e-6);
-        let size = (state.size * scale).abs().max(1e-3);
-        let (x, y) = (state.matrix[4], state.matrix[5]);
-        if let Some((last_x, last_y, last_size)) = self.last {
-            let line_height = last_size.max(size);
-            if (y - last_y).abs() > 0.5 * line_height {
-                self.out.text.push('\n');
-            } else if x - last_x > 0.15 * line_height || x < last_x - line_height {
-                self.out.text.push(' ');
-            }
+        let size = state.drawn_size();
+        if let Some(separator) = separator(self.last, state.matrix[4], state.matrix[5], size) {
+            self.out.text.push(separator);
         }
         self.out.text.push_str(&decoded.text);
         // Advance by the glyphs' widths (1/1000 of the font size each).
-        let advance = font.width(bytes) / 1000.0 * state.size;
-        state.matrix[4] += advance * state.matrix[0];
-        state.matrix[5] += advance * state.matrix[1];
-        self.last = Some((state.matrix[4], state.matrix[5], size));
+        state.advance(font.width(bytes) / 1000.0 * state.size);
+        self.last = Some(Glyph {
+            x: state.matrix[4],
+            y: state.matrix[5],
+            size,
+        });
     }
 }
 
@@ -632,7 +754,7 @@ impl Read for TroubleSink<'_> {
 
 /// The filters of a stream, following references (`/Filter 6 0 R`, or an
 /// array of them), which lopdf's own `filters` does not.
-fn filters(document: &Document, stream: &Stream) -> Result<Vec<Vec<u8>>, ()> {
+pub(super) fn filters(document: &Document, stream: &Stream) -> Result<Vec<Vec<u8>>, ()> {
     let Ok(filter) = stream.dict.get_deref(b"Filter", document) else {
         return Ok(Vec::new());
     };
@@ -694,5 +816,111 @@ pub(super) fn open_stream<'a>(
             ProblemCode::Corrupt,
             format!("a content stream does not decode ({error})"),
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::pdf::content::Lexer;
+
+    /// The cursor (x, y) and leading after `content`, read from a fresh text
+    /// state at size 10, and what its last operator asked for.
+    fn after(content: &str) -> ((f64, f64), f64, String) {
+        let mut lexer = Lexer::new(content.as_bytes());
+        let mut operands = Vec::new();
+        let mut state = TextState {
+            size: 10.0,
+            ..TextState::default()
+        };
+        let mut last = String::new();
+        while let Some(operator) = lexer.next_operation(&mut operands) {
+            last = match state.apply(&operator, &operands) {
+                Action::ShowArray(items) => {
+                    for item in items {
+                        if let Some(n) = item.number() {
+                            state.kern(n);
+                        }
+                    }
+                    "show array".into()
+                }
+                action => format!("{action:?}"),
+            };
+        }
+        ((state.matrix[4], state.matrix[5]), state.leading, last)
+    }
+
+    #[test]
+    fn the_text_state_applies_one_operator_at_a_time() {
+        let rows: &[(&str, (f64, f64), f64, &str)] = &[
+            ("100 700 Td", (100.0, 700.0), 0.0, "None"),
+            // Td moves from the start of the line, twice.
+            ("100 700 Td 10 -12 Td", (110.0, 688.0), 0.0, "None"),
+            // TD also sets the leading, T* uses it.
+            ("100 700 TD", (100.0, 700.0), -700.0, "None"),
+            ("0 -14 TD T*", (0.0, -28.0), 14.0, "None"),
+            ("16 TL 72 700 Td T*", (72.0, 684.0), 16.0, "None"),
+            // Tm sets both matrices; Td is then in its scaled space.
+            ("2 0 0 2 50 60 Tm 10 5 Td", (70.0, 70.0), 0.0, "None"),
+            // BT starts again from the origin.
+            ("100 700 Td BT", (0.0, 0.0), 0.0, "None"),
+            // ' and \" go down a line, then show.
+            (
+                "12 TL 0 100 Td (x) '",
+                (0.0, 88.0),
+                12.0,
+                "Show(Some(String([120])))",
+            ),
+            (
+                "12 TL 1 2 (x) \"",
+                (0.0, -12.0),
+                12.0,
+                "Show(Some(String([120])))",
+            ),
+            // TJ numbers: thousandths of the size, negative to the right.
+            ("[(a) -500 (b) 250] TJ", (2.5, 0.0), 0.0, "show array"),
+            // Tf asks for its font; Do for its XObject; BI keeps an image.
+            ("/F1 12 Tf", (0.0, 0.0), 0.0, "Font([70, 49])"),
+            ("/Im1 Do", (0.0, 0.0), 0.0, "Draw([73, 109, 49])"),
+            ("BI /W 1 /H 1 ID x EI", (0.0, 0.0), 0.0, "InlineImage"),
+            // Operators without their operands change nothing and ask for
+            // nothing.
+            ("TJ Tf Do", (0.0, 0.0), 0.0, "None"),
+        ];
+        let mut failures = Vec::new();
+        for (content, cursor, leading, action) in rows {
+            let got = after(content);
+            if got != (*cursor, *leading, action.to_string()) {
+                failures.push(format!("{content:?}: got {got:?}"));
+            }
+        }
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
+    #[test]
+    fn separators_follow_the_font_size() {
+        let glyph = |x, y, size| Some(Glyph { x, y, size });
+        // Last glyph, next string (x, y, size), what stands between.
+        type Row = (Option<Glyph>, (f64, f64, f64), Option<char>);
+        let rows: &[Row] = &[
+            (None, (0.0, 0.0, 10.0), None),
+            (glyph(100.0, 700.0, 10.0), (100.0, 700.0, 10.0), None),
+            (glyph(100.0, 700.0, 10.0), (101.5, 700.0, 10.0), None),
+            (glyph(100.0, 700.0, 10.0), (101.6, 700.0, 10.0), Some(' ')),
+            (glyph(100.0, 700.0, 10.0), (100.0, 694.9, 10.0), Some('\n')),
+            (glyph(100.0, 700.0, 10.0), (100.0, 695.0, 10.0), None),
+            // A step back of more than a line's height: a new column.
+            (glyph(100.0, 700.0, 10.0), (89.0, 700.0, 10.0), Some(' ')),
+            (glyph(100.0, 700.0, 10.0), (90.0, 700.0, 10.0), None),
+            // The larger of the two sizes sets the thresholds.
+            (glyph(100.0, 700.0, 10.0), (102.0, 700.0, 20.0), None),
+            (glyph(100.0, 700.0, 40.0), (100.0, 690.0, 10.0), None),
+        ];
+        let failures: Vec<String> = rows
+            .iter()
+            .filter(|(last, (x, y, size), expected)| separator(*last, *x, *y, *size) != *expected)
+            .map(|row| format!("{row:?}"))
+            .collect();
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
     }
 }

@@ -9,10 +9,15 @@ use std::borrow::Cow;
 use super::{Extractor, located};
 use crate::report::{Part, PixelBox, ProblemCode};
 
-/// Images smaller than this on either side cannot hold a line of readable
-/// text (a glyph needs about 8 pixels, a word several glyphs): icons,
-/// rules and bullets are skipped without a problem.
-pub const MIN_TEXT_PIXELS: u32 = 16;
+/// An image narrower than this on its short side cannot hold a readable
+/// glyph (a glyph needs about 8 pixels each way).
+pub const MIN_GLYPH_PIXELS: u32 = 8;
+/// An image shorter than this on its long side cannot hold a word (two
+/// glyphs). The two bounds are on the short and the long side, not on the
+/// width and the height, so that a narrow strip of text written upwards
+/// (a stamp in a margin) is still read; icons, rules and bullets are
+/// skipped without a problem.
+pub const MIN_WORD_PIXELS: u32 = 16;
 
 /// An image to read.
 #[derive(Debug, Clone)]
@@ -80,7 +85,7 @@ impl Image<'_> {
 /// a line of text (see [`Image::may_hold_text`]).
 pub(crate) fn may_hold_text(width: u32, height: u32) -> bool {
     let known = width > 0 && height > 0;
-    !known || (width >= MIN_TEXT_PIXELS && height >= MIN_TEXT_PIXELS)
+    !known || (width.min(height) >= MIN_GLYPH_PIXELS && width.max(height) >= MIN_WORD_PIXELS)
 }
 
 impl Extractor<'_> {
@@ -181,5 +186,28 @@ fn describe(width: u32, height: u32, page: Option<u32>) -> String {
     match page {
         Some(page) => format!("page {page}: {size}"),
         None => size,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_hold_text;
+
+    #[test]
+    fn icons_cannot_hold_text_but_strips_can() {
+        let cases = [
+            // (width, height, may hold text)
+            (0, 0, true),    // size unknown: read it
+            (1, 1, false),   // a pixel stretched over a page
+            (8, 8, false),   // an icon: no room for a word
+            (15, 7, false),  // a rule
+            (16, 8, true),   // two glyphs side by side
+            (12, 80, true),  // a stamp written upwards in a margin
+            (7, 400, false), // a line drawn as a picture
+            (640, 480, true),
+        ];
+        for (width, height, expected) in cases {
+            assert_eq!(may_hold_text(width, height), expected, "{width}×{height}");
+        }
     }
 }

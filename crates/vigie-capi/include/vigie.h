@@ -14,7 +14,13 @@
  *   authoritative. Excerpts are masked for personal data and secrets.
  * - Every fallible call returns a vigie_result; VIGIE_RESULT_OK is 0. On
  *   failure the output is set to NULL and vigie_last_error() describes the
- *   error, per thread. No call aborts or unwinds into the caller.
+ *   error, per thread; vigie_last_error_line() and vigie_last_error_column()
+ *   say where in a policy or rule pack, when the parser knows.
+ * - No call aborts or unwinds into the caller. A panic inside vigie (a bug)
+ *   is caught: a call that returns a vigie_result then returns
+ *   VIGIE_RESULT_INTERNAL, any other call the value it documents for a NULL
+ *   handle ("" for a static string, nothing for the _free functions), and
+ *   vigie_last_error() says what happened.
  * - Link with `pkg-config --libs vigie` (shared) or
  *   `pkg-config --static --libs vigie` (static).
  */
@@ -67,10 +73,13 @@ typedef enum {
   VIGIE_RESULT_INVALID_UTF8 = 3,
   /**
    * The policy is not valid (TOML syntax, unknown key, value out of range).
+   * `vigie_last_error_line` and `vigie_last_error_column` say where, when
+   * the parser knows.
    */
   VIGIE_RESULT_INVALID_POLICY = 4,
   /**
-   * A rule pack is not valid.
+   * A rule pack is not valid. `vigie_last_error_line` and
+   * `vigie_last_error_column` say where, when the parser knows.
    */
   VIGIE_RESULT_INVALID_RULES = 5,
   /**
@@ -86,6 +95,12 @@ typedef enum {
    * no effect; the handles passed to it can still be used and freed.
    */
   VIGIE_RESULT_INTERNAL = 8,
+  /**
+   * An error vigie reports that this version of the header does not name
+   * (a newer library behind an older header). Not a bug:
+   * `vigie_last_error` says what went wrong, as for any other error.
+   */
+  VIGIE_RESULT_OTHER = 9,
 } vigie_result;
 
 /**
@@ -300,6 +315,20 @@ const char *vigie_result_str(unsigned int result);
 const char *vigie_last_error(void);
 
 /**
+ * The line, from 1, of the policy or rule pack text where the last failing
+ * call on this thread found its error (`VIGIE_RESULT_INVALID_POLICY`,
+ * `VIGIE_RESULT_INVALID_RULES`); 0 when the last error has no position
+ * (other errors, errors about a whole rule, no error yet).
+ */
+size_t vigie_last_error_line(void);
+
+/**
+ * The column, in characters from 1, that goes with
+ * `vigie_last_error_line`; 0 when the last error has no position.
+ */
+size_t vigie_last_error_column(void);
+
+/**
  * Frees a string that vigie allocated for the caller (`vigie_report_to_json`).
  * NULL does nothing.
  *
@@ -313,8 +342,9 @@ void vigie_string_free(char *string);
  * Makes a scanner with the built-in rules under a policy written in TOML
  * (the format of `vigie scan --policy`, README "Policy"). An empty policy
  * (NULL, 0) is the default policy. On success `*out` is the scanner; on
- * failure it is NULL and `vigie_last_error` says what is wrong, with the
- * line for TOML errors.
+ * failure it is NULL and `vigie_last_error` says what is wrong;
+ * `vigie_last_error_line` and `vigie_last_error_column` say where, when
+ * the TOML parser knows.
  *
  * Errors: `VIGIE_RESULT_NULL_ARGUMENT`, `VIGIE_RESULT_INVALID_UTF8`,
  * `VIGIE_RESULT_INVALID_POLICY`.

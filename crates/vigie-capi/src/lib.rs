@@ -2,8 +2,14 @@
 //!
 //! A thin layer over the core crate. Every entry point checks its pointers
 //! and lengths, turns Rust errors into a [`vigie_result`] with a thread-local
-//! message ([`vigie_last_error`]), and catches panics so that no call can
-//! unwind into C or abort the caller.
+//! message ([`vigie_last_error`]), and runs inside one panic boundary
+//! (`boundary.rs`) so that no call can unwind into C or abort the caller.
+//!
+//! One module per concept: `enums` (the mirrors of the core's enums),
+//! `scanner`, `report`, `finding`, `problem` (each handle and its getters),
+//! `result` (result codes), `last_error`, `strings` (strings both ways),
+//! `version`, and `boundary` (the panic boundary and what a failed call
+//! returns).
 //!
 //! Conventions, which the header repeats for C programmers:
 //! - Handles are opaque: [`vigie_scanner`] (shared, immutable, usable from
@@ -23,17 +29,27 @@
 // spell them.
 #![allow(non_camel_case_types)]
 
+// The panic boundary's macro, in scope in every module declared after it.
+#[macro_use]
+mod boundary;
+mod enums;
+mod finding;
+mod last_error;
+mod problem;
 mod report;
 mod result;
 mod scanner;
 mod strings;
 mod version;
 
-pub use report::{
-    vigie_confidence, vigie_finding, vigie_kind, vigie_part, vigie_problem, vigie_problem_code,
-    vigie_report, vigie_status, vigie_verdict,
+pub use enums::{
+    vigie_confidence, vigie_kind, vigie_part, vigie_problem_code, vigie_status, vigie_verdict,
 };
-pub use result::{vigie_last_error, vigie_result, vigie_result_str};
+pub use finding::vigie_finding;
+pub use last_error::{vigie_last_error, vigie_last_error_column, vigie_last_error_line};
+pub use problem::vigie_problem;
+pub use report::vigie_report;
+pub use result::{vigie_result, vigie_result_str};
 pub use scanner::vigie_scanner;
 pub use strings::{vigie_str, vigie_string_free};
 pub use version::{VIGIE_VERSION_MAJOR, VIGIE_VERSION_MINOR, VIGIE_VERSION_PATCH, vigie_version};

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use vigie_core::{Policy, Report, Scanner};
 
 use crate::report::vigie_report;
-use crate::result::{Failure, guard, vigie_result};
+use crate::result::{Failure, vigie_result};
 use crate::strings::{bytes_arg, out_arg, str_arg};
 
 /// A compiled scanner: the rules and the policy. Immutable once made, so one
@@ -73,35 +73,34 @@ unsafe fn new_scanner(
     rules_toml: *const c_char,
     rules_toml_len: usize,
     out: *mut *mut vigie_scanner,
-) -> vigie_result {
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(out, "out") }?;
-        // SAFETY: forwarded from the caller.
-        let policy_toml = unsafe { str_arg(policy_toml, policy_toml_len, "policy_toml") }?;
-        // SAFETY: forwarded from the caller.
-        let rules_toml = unsafe { str_arg(rules_toml, rules_toml_len, "rules_toml") }?;
-        let mut builder = Scanner::builder();
-        if !policy_toml.is_empty() {
-            builder = builder.policy(Policy::from_toml(policy_toml, "<policy_toml>")?);
-        }
-        if !rules_toml.is_empty() {
-            builder = builder.rule_pack("<rules_toml>", rules_toml);
-        }
-        let scanner = vigie_scanner {
-            scanner: Arc::new(builder.build()?),
-            scope_policy: None,
-        };
-        *out = Box::into_raw(Box::new(scanner));
-        Ok(())
-    })
+) -> Result<(), Failure> {
+    // SAFETY: forwarded from the caller.
+    let out = unsafe { out_arg(out, "out") }?;
+    // SAFETY: forwarded from the caller.
+    let policy_toml = unsafe { str_arg(policy_toml, policy_toml_len, "policy_toml") }?;
+    // SAFETY: forwarded from the caller.
+    let rules_toml = unsafe { str_arg(rules_toml, rules_toml_len, "rules_toml") }?;
+    let mut builder = Scanner::builder();
+    if !policy_toml.is_empty() {
+        builder = builder.policy(Policy::from_toml(policy_toml, "<policy_toml>")?);
+    }
+    if !rules_toml.is_empty() {
+        builder = builder.rule_pack("<rules_toml>", rules_toml);
+    }
+    let scanner = vigie_scanner {
+        scanner: Arc::new(builder.build()?),
+        scope_policy: None,
+    };
+    *out = Box::into_raw(Box::new(scanner));
+    Ok(())
 }
 
 /// Makes a scanner with the built-in rules under a policy written in TOML
 /// (the format of `vigie scan --policy`, README "Policy"). An empty policy
 /// (NULL, 0) is the default policy. On success `*out` is the scanner; on
-/// failure it is NULL and `vigie_last_error` says what is wrong, with the
-/// line for TOML errors.
+/// failure it is NULL and `vigie_last_error` says what is wrong;
+/// `vigie_last_error_line` and `vigie_last_error_column` say where, when
+/// the TOML parser knows.
 ///
 /// Errors: `VIGIE_RESULT_NULL_ARGUMENT`, `VIGIE_RESULT_INVALID_UTF8`,
 /// `VIGIE_RESULT_INVALID_POLICY`.
@@ -116,7 +115,9 @@ pub unsafe extern "C" fn vigie_scanner_new(
     out: *mut *mut vigie_scanner,
 ) -> vigie_result {
     // SAFETY: forwarded from the caller; the empty rules string is valid.
-    unsafe { new_scanner(policy_toml, policy_toml_len, std::ptr::null(), 0, out) }
+    ffi_boundary!({
+        unsafe { new_scanner(policy_toml, policy_toml_len, std::ptr::null(), 0, out) }
+    })
 }
 
 /// Like `vigie_scanner_new`, with a rule pack in TOML added to the built-in
@@ -136,15 +137,17 @@ pub unsafe extern "C" fn vigie_scanner_new_with_rules(
     out: *mut *mut vigie_scanner,
 ) -> vigie_result {
     // SAFETY: forwarded from the caller.
-    unsafe {
-        new_scanner(
-            policy_toml,
-            policy_toml_len,
-            rules_toml,
-            rules_toml_len,
-            out,
-        )
-    }
+    ffi_boundary!({
+        unsafe {
+            new_scanner(
+                policy_toml,
+                policy_toml_len,
+                rules_toml,
+                rules_toml_len,
+                out,
+            )
+        }
+    })
 }
 
 /// Makes a scanner that shares `scanner`'s rules and applies the policy of
@@ -167,7 +170,7 @@ pub unsafe extern "C" fn vigie_scanner_in_scope(
     scope_len: usize,
     out: *mut *mut vigie_scanner,
 ) -> vigie_result {
-    guard(|| {
+    ffi_boundary!({
         // SAFETY: forwarded from the caller.
         let out = unsafe { out_arg(out, "out") }?;
         // SAFETY: the caller passes NULL or a live scanner.
@@ -198,10 +201,12 @@ pub unsafe extern "C" fn vigie_scanner_in_scope(
 /// `vigie_scanner_in_scope`, not yet freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn vigie_scanner_free(scanner: *mut vigie_scanner) {
-    if !scanner.is_null() {
-        // SAFETY: made by `Box::into_raw` above, freed once.
-        drop(unsafe { Box::from_raw(scanner) });
-    }
+    ffi_boundary!({
+        if !scanner.is_null() {
+            // SAFETY: made by `Box::into_raw` above, freed once.
+            drop(unsafe { Box::from_raw(scanner) });
+        }
+    })
 }
 
 /// # Safety
@@ -222,16 +227,14 @@ unsafe fn scan_into(
     scanner: *const vigie_scanner,
     out: *mut *mut vigie_report,
     scan: impl FnOnce(&vigie_scanner) -> Result<Report, Failure>,
-) -> vigie_result {
-    guard(|| {
-        // SAFETY: forwarded from the caller.
-        let out = unsafe { out_arg(out, "out") }?;
-        // SAFETY: forwarded from the caller.
-        let scanner = unsafe { scanner_arg(scanner) }?;
-        let report = scan(scanner)?;
-        *out = Box::into_raw(Box::new(vigie_report::new(report)));
-        Ok(())
-    })
+) -> Result<(), Failure> {
+    // SAFETY: forwarded from the caller.
+    let out = unsafe { out_arg(out, "out") }?;
+    // SAFETY: forwarded from the caller.
+    let scanner = unsafe { scanner_arg(scanner) }?;
+    let report = scan(scanner)?;
+    *out = Box::into_raw(Box::new(vigie_report::new(report)));
+    Ok(())
 }
 
 /// Scans a message: UTF-8 text of `text_len` bytes (NULL with 0 is the empty
@@ -254,12 +257,14 @@ pub unsafe extern "C" fn vigie_scan_text(
 ) -> vigie_result {
     // SAFETY: the caller's guarantees on every pointer, forwarded (the
     // closure runs inside this block).
-    unsafe {
-        scan_into(scanner, out, |scanner| {
-            let text = str_arg(text, text_len, "text")?;
-            Ok(scanner.with_view(|view| view.scan_text(text)))
-        })
-    }
+    ffi_boundary!({
+        unsafe {
+            scan_into(scanner, out, |scanner| {
+                let text = str_arg(text, text_len, "text")?;
+                Ok(scanner.with_view(|view| view.scan_text(text)))
+            })
+        }
+    })
 }
 
 /// Scans an attachment given as bytes: its format comes from its content
@@ -284,18 +289,20 @@ pub unsafe extern "C" fn vigie_scan_bytes(
 ) -> vigie_result {
     // SAFETY: the caller's guarantees on every pointer, forwarded (the
     // closure runs inside this block).
-    unsafe {
-        scan_into(scanner, out, |scanner| {
-            let data = bytes_arg(data, data_len, "data")?;
-            let name = str_arg(name, name_len, "name")?;
-            let name = (!name.is_empty()).then_some(name);
-            let report = scanner.with_view(|view| view.scan_bytes(data, name));
-            Ok(match name {
-                Some(name) => report.with_source(name),
-                None => report,
+    ffi_boundary!({
+        unsafe {
+            scan_into(scanner, out, |scanner| {
+                let data = bytes_arg(data, data_len, "data")?;
+                let name = str_arg(name, name_len, "name")?;
+                let name = (!name.is_empty()).then_some(name);
+                let report = scanner.with_view(|view| view.scan_bytes(data, name));
+                Ok(match name {
+                    Some(name) => report.with_source(name),
+                    None => report,
+                })
             })
-        })
-    }
+        }
+    })
 }
 
 /// Reads a file and scans it as `vigie_scan_bytes` does (reading at most the
@@ -317,19 +324,21 @@ pub unsafe extern "C" fn vigie_scan_file(
 ) -> vigie_result {
     // SAFETY: the caller's guarantees on every pointer, forwarded (the
     // closure runs inside this block).
-    unsafe {
-        scan_into(scanner, out, |scanner| {
-            let path = bytes_arg(path.cast(), path_len, "path")?;
-            if path.is_empty() {
-                return Err(Failure::new(
-                    vigie_result::Io,
-                    "cannot read a file with an empty path",
-                ));
-            }
-            let path = path_from_bytes(path)?;
-            Ok(scanner.with_view(|view| view.scan_file(&path))?)
-        })
-    }
+    ffi_boundary!({
+        unsafe {
+            scan_into(scanner, out, |scanner| {
+                let path = bytes_arg(path.cast(), path_len, "path")?;
+                if path.is_empty() {
+                    return Err(Failure::new(
+                        vigie_result::Io,
+                        "cannot read a file with an empty path",
+                    ));
+                }
+                let path = path_from_bytes(path)?;
+                Ok(scanner.with_view(|view| view.scan_file(&path))?)
+            })
+        }
+    })
 }
 
 #[cfg(unix)]

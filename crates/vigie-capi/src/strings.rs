@@ -56,11 +56,13 @@ impl CText {
 /// freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn vigie_string_free(string: *mut c_char) {
-    if !string.is_null() {
-        // SAFETY: the caller passes back a pointer made by
-        // `CString::into_raw` in `owned_c_string`, once.
-        drop(unsafe { CString::from_raw(string) });
-    }
+    ffi_boundary!({
+        if !string.is_null() {
+            // SAFETY: the caller passes back a pointer made by
+            // `CString::into_raw` in `owned_c_string`, once.
+            drop(unsafe { CString::from_raw(string) });
+        }
+    })
 }
 
 /// Gives `text` to the caller as a NUL-terminated string to free with

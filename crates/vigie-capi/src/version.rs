@@ -13,8 +13,10 @@ pub const VIGIE_VERSION_PATCH: u32 = 0;
 /// static string.
 #[unsafe(no_mangle)]
 pub extern "C" fn vigie_version() -> *const c_char {
-    const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
-    VERSION.as_ptr().cast()
+    ffi_boundary!({
+        const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+        VERSION.as_ptr().cast()
+    })
 }
 
 #[cfg(test)]

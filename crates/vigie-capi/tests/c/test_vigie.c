@@ -97,11 +97,13 @@ static void test_version_and_names(void) {
     CHECK(strcmp(vigie_version(), expected) == 0);
 
     CHECK(strcmp(vigie_result_str(VIGIE_RESULT_OK), "success") == 0);
-    for (unsigned int code = VIGIE_RESULT_OK; code <= VIGIE_RESULT_INTERNAL; code++) {
+    for (unsigned int code = VIGIE_RESULT_OK; code <= VIGIE_RESULT_OTHER; code++) {
         CHECK(strlen(vigie_result_str(code)) > 0);
         CHECK(strcmp(vigie_result_str(code), "unknown result") != 0);
     }
-    CHECK(strcmp(vigie_result_str(VIGIE_RESULT_INTERNAL + 1), "unknown result") == 0);
+    /* An error the header does not name is not called a bug. */
+    CHECK(strstr(vigie_result_str(VIGIE_RESULT_OTHER), "internal") == NULL);
+    CHECK(strcmp(vigie_result_str(VIGIE_RESULT_OTHER + 1), "unknown result") == 0);
     CHECK(strcmp(vigie_result_str(0xFFFFFFFFu), "unknown result") == 0);
 
     CHECK(strcmp(vigie_verdict_str(VIGIE_VERDICT_ALLOW), "allow") == 0);
@@ -334,6 +336,27 @@ static void test_invalid_configuration(void) {
     CHECK(vigie_scanner_new(LIT("no_such_key = 1"), &scanner) == VIGIE_RESULT_INVALID_POLICY);
     CHECK(last_error_has("no_such_key"));
     CHECK(vigie_scanner_new(LIT("ceiling = [unclosed"), &scanner) == VIGIE_RESULT_INVALID_POLICY);
+    CHECK(vigie_last_error_line() == 1);
+    CHECK(vigie_last_error_column() > 1);
+
+    /* Policy and rule pack errors say where: line and column, from 1. */
+    CHECK(vigie_scanner_new(LIT("ceiling = 2\n[kinds]\npii = \"blocky\"\n"), &scanner)
+          == VIGIE_RESULT_INVALID_POLICY);
+    CHECK(vigie_last_error_line() == 3);
+    CHECK(vigie_last_error_column() == 7);
+    CHECK(last_error_has("line 3, column 7"));
+    /* An error with no position clears the last one's. */
+    CHECK(vigie_scanner_new(NULL, 5, &scanner) == VIGIE_RESULT_NULL_ARGUMENT);
+    CHECK(vigie_last_error_line() == 0 && vigie_last_error_column() == 0);
+    CHECK(vigie_scanner_new_with_rules(NULL, 0, LIT("pack = \"x\"\n\n[[rule]]\nid = 7\n"), &scanner)
+          == VIGIE_RESULT_INVALID_RULES);
+    CHECK(vigie_last_error_line() == 4);
+    CHECK(vigie_last_error_column() == 6);
+    /* Successful calls leave the last error alone, position included. */
+    vigie_scanner *fine = NULL;
+    CHECK_OK(vigie_scanner_new(LIT("ceiling = 2"), &fine));
+    CHECK(vigie_last_error_line() == 4);
+    vigie_scanner_free(fine);
     CHECK(vigie_scanner_new(LIT("ceiling = 2 # \xff\xfe"), &scanner) == VIGIE_RESULT_INVALID_UTF8);
     CHECK(last_error_has("policy_toml"));
     CHECK(vigie_scanner_new(NULL, 5, &scanner) == VIGIE_RESULT_NULL_ARGUMENT);
@@ -593,8 +616,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     fixtures = argv[1];
-    /* Before any failing call, the last error is empty. */
+    /* Before any failing call, the last error is empty, with no position. */
     CHECK(strcmp(vigie_last_error(), "") == 0);
+    CHECK(vigie_last_error_line() == 0 && vigie_last_error_column() == 0);
 
     test_version_and_names();
     test_marked_message();

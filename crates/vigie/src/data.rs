@@ -15,12 +15,13 @@
 //! context word stands nearby.
 
 use crate::chars::{ceil_char_boundary, floor_char_boundary, window_around};
+use crate::detection::Detection;
 use crate::matcher::GateHit;
 use crate::normalize::Normalized;
-use crate::qualify::Qualified;
 use crate::report::Confidence;
 use crate::rules::RuleSet;
 use crate::rules::pattern::{Gate, NEEDS_WITHIN, Pattern};
+use crate::trace::{Trace, TraceEvent, emit};
 use crate::validate::Around as ValueContext;
 
 /// How far before a keyword a match may start ("-----BEGIN OPENSSH " before
@@ -86,23 +87,50 @@ impl DataFinder {
         finder
     }
 
-    /// Appends to `out` the data findings opened by what starts in `range`
-    /// of `text`: the keywords the matcher found there (`gates`), its digit
-    /// runs and its `@`s. `jobs` is a scratch buffer. Stops once `out` holds
-    /// `limit` findings, and returns false then.
-    #[allow(clippy::too_many_arguments)]
-    pub fn find(
+    /// Collects into `jobs` the windows where the data rules' regexes run
+    /// in the chunk `range` of `text`: around the matcher's keyword hits
+    /// (`gates`), around runs of digits long enough for a digit-gated
+    /// pattern, around each `@`. Overlapping windows of one pattern are
+    /// merged, so that no text is searched twice.
+    pub fn collect(
         &self,
         rules: &RuleSet,
         text: &str,
         range: std::ops::Range<usize>,
         gates: &[GateHit],
         jobs: &mut Vec<Job>,
-        out: &mut Vec<Qualified>,
+    ) {
+        jobs.clear();
+        self.keyword_jobs(rules, text, gates, jobs);
+        self.digit_jobs(text, &range, jobs);
+        self.at_sign_jobs(text, &range, jobs);
+        merge_jobs(jobs);
+    }
+
+    /// Runs the regexes of `jobs` and appends what passes to `out`; false
+    /// once `out` holds `limit` detections.
+    pub fn run(
+        &self,
+        rules: &RuleSet,
+        text: &str,
+        jobs: &[Job],
+        out: &mut Vec<Detection>,
         limit: usize,
+        trace: Option<&dyn Trace>,
     ) -> bool {
         let patterns = rules.patterns();
-        jobs.clear();
+        for job in jobs {
+            run_job(rules, &patterns[job.pattern], text, *job, out, trace);
+            if out.len() >= limit {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Windows after the keywords of keyword-gated patterns.
+    fn keyword_jobs(&self, rules: &RuleSet, text: &str, gates: &[GateHit], jobs: &mut Vec<Job>) {
+        let patterns = rules.patterns();
         for gate in gates {
             let pattern = &patterns[gate.pattern];
             if !pattern.needs.is_empty() && !followed_by_any(text, gate.at, &pattern.needs) {
@@ -115,59 +143,64 @@ impl DataFinder {
                 gate.at + pattern.window,
             ));
         }
-        if !self.digit_patterns.is_empty() {
-            let runs = DigitRuns::new(text.as_bytes(), range.start, range.end);
-            for run in runs.filter(|run| run.digits >= self.min_digits) {
-                for &(pattern, min_digits) in &self.digit_patterns {
-                    if run.digits >= min_digits {
-                        let start = run.start.saturating_sub(WINDOW_BEFORE / 2);
-                        jobs.push(job(text, pattern, start, run.end + DIGITS_AFTER));
-                    }
+    }
+
+    /// Windows around runs of digits long enough for a digit-gated pattern.
+    fn digit_jobs(&self, text: &str, range: &std::ops::Range<usize>, jobs: &mut Vec<Job>) {
+        if self.digit_patterns.is_empty() {
+            return;
+        }
+        let runs = DigitRuns::new(text.as_bytes(), range.start, range.end);
+        for run in runs.filter(|run| run.digits >= self.min_digits) {
+            for &(pattern, min_digits) in &self.digit_patterns {
+                if run.digits >= min_digits {
+                    let start = run.start.saturating_sub(WINDOW_BEFORE / 2);
+                    jobs.push(job(text, pattern, start, run.end + DIGITS_AFTER));
                 }
             }
         }
-        if !self.at_sign_patterns.is_empty() {
-            for at in
-                memchr::memchr_iter(b'@', &text.as_bytes()[range.clone()]).map(|i| range.start + i)
-            {
-                for &pattern in &self.at_sign_patterns {
-                    jobs.push(job(
-                        text,
-                        pattern,
-                        at.saturating_sub(WINDOW_BEFORE),
-                        at + 256,
-                    ));
-                }
+    }
+
+    /// Windows around each `@`, for e-mail patterns.
+    fn at_sign_jobs(&self, text: &str, range: &std::ops::Range<usize>, jobs: &mut Vec<Job>) {
+        if self.at_sign_patterns.is_empty() {
+            return;
+        }
+        let chunk = &text.as_bytes()[range.clone()];
+        for at in memchr::memchr_iter(b'@', chunk).map(|i| range.start + i) {
+            for &pattern in &self.at_sign_patterns {
+                jobs.push(job(
+                    text,
+                    pattern,
+                    at.saturating_sub(WINDOW_BEFORE),
+                    at + 256,
+                ));
             }
         }
-        // Merge overlapping windows of one pattern so that no text is
-        // searched twice and no match is reported twice.
-        jobs.sort_unstable();
-        let mut merged = 0;
-        for i in 0..jobs.len() {
-            let job = jobs[i];
-            if merged > 0
-                && jobs[merged - 1].pattern == job.pattern
-                && job.start <= jobs[merged - 1].end
-            {
-                jobs[merged - 1].end = jobs[merged - 1].end.max(job.end);
-            } else {
-                jobs[merged] = job;
-                merged += 1;
-            }
-        }
-        jobs.truncate(merged);
-        for job in jobs.iter() {
-            run_job(rules, &patterns[job.pattern], text, *job, out);
-            if out.len() >= limit {
-                return false;
-            }
-        }
-        true
     }
 }
 
 /// Whether one of `needs` stands within [`NEEDS_WITHIN`] bytes after `at`.
+/// Merges overlapping windows of one pattern, so that no text is searched
+/// twice and no match is reported twice.
+fn merge_jobs(jobs: &mut Vec<Job>) {
+    jobs.sort_unstable();
+    let mut merged = 0;
+    for i in 0..jobs.len() {
+        let job = jobs[i];
+        if merged > 0
+            && jobs[merged - 1].pattern == job.pattern
+            && job.start <= jobs[merged - 1].end
+        {
+            jobs[merged - 1].end = jobs[merged - 1].end.max(job.end);
+        } else {
+            jobs[merged] = job;
+            merged += 1;
+        }
+    }
+    jobs.truncate(merged);
+}
+
 fn followed_by_any(text: &str, at: usize, needs: &[char]) -> bool {
     text[at..floor_char_boundary(text, at + NEEDS_WITHIN)].contains(needs)
 }
@@ -197,7 +230,22 @@ fn job(text: &str, pattern: usize, start: usize, end: usize) -> Job {
     }
 }
 
-fn run_job(rules: &RuleSet, pattern: &Pattern, text: &str, job: Job, out: &mut Vec<Qualified>) {
+fn run_job(
+    rules: &RuleSet,
+    pattern: &Pattern,
+    text: &str,
+    job: Job,
+    out: &mut Vec<Detection>,
+    trace: Option<&dyn Trace>,
+) {
+    let rejected = |start: usize, end: usize, why: &'static str| {
+        emit(trace, || TraceEvent::Rejected {
+            rule: &rules.rules()[pattern.rule].id,
+            start,
+            end,
+            why,
+        });
+    };
     // The haystack ends at the window; `find_at` keeps the text before the
     // window in view, so `\b` at its start is right.
     let haystack = &text[..job.end];
@@ -242,11 +290,13 @@ fn run_job(rules: &RuleSet, pattern: &Pattern, text: &str, job: Job, out: &mut V
             before: &text[from.min(whole.start())..whole.start()],
         };
         let Some(valid) = pattern.validator.check_in(value.as_str(), &around) else {
+            rejected(value.start(), value.end(), "does not pass its validator");
             continue;
         };
         let (start, end) = (value.start(), value.start() + valid.len);
-        if let Some(finding) = judge(rules, pattern, text, start, end, valid.note) {
-            out.push(finding);
+        match judge(rules, pattern, text, start, end, valid.note) {
+            Ok(finding) => out.push(finding),
+            Err(why) => rejected(start, end, why),
         }
     }
 }
@@ -259,11 +309,14 @@ fn judge(
     start: usize,
     end: usize,
     note: &str,
-) -> Option<Qualified> {
+) -> Result<Detection, &'static str> {
     let rule = &rules.rules()[pattern.rule];
     let numeric = matches!(pattern.gate, Gate::Digits(_));
-    if numeric && (is_amount(text, start, end) || inside_larger_number(text, start, end)) {
-        return None;
+    if numeric && is_amount(text, start, end) {
+        return Err("an amount");
+    }
+    if numeric && inside_larger_number(text, start, end) {
+        return Err("inside a larger number");
     }
     // Exclusions name the value just before it, on its line ("commande n° …");
     // context words may stand on the line before ("Mon IBAN :\nFR76 …").
@@ -271,7 +324,7 @@ fn judge(
         && Around::new(text, start, end, (EXCLUDE_BEFORE, EXCLUDE_AFTER), true)
             .holds_any(&rule.exclude)
     {
-        return None;
+        return Err("an exclusion word names it");
     }
     let context = !rule.context.is_empty()
         && Around::new(text, start, end, (CONTEXT_BYTES, CONTEXT_BYTES), false)
@@ -288,7 +341,7 @@ fn judge(
     } else {
         "; no context word"
     });
-    Some(Qualified {
+    Ok(Detection {
         rule: pattern.rule,
         confidence,
         reason,

@@ -26,9 +26,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod assemble;
+mod base64;
 pub mod budget;
 mod chars;
 mod data;
+pub mod detection;
+mod engine;
 pub mod error;
 pub mod extract;
 mod input;
@@ -37,9 +41,11 @@ pub mod normalize;
 pub mod policy;
 mod portion;
 pub mod qualify;
+pub mod redact;
 pub mod report;
 pub mod rules;
 mod scanner;
+pub mod trace;
 pub mod validate;
 
 /// The README's examples, compiled as doc tests so that they stay true.
@@ -47,11 +53,17 @@ pub mod validate;
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+pub use engine::SegmentView;
 pub use error::{Error, ErrorKind, Position};
+pub use extract::Engines;
 pub use policy::{Limits, Policy};
 pub use report::{
     Confidence, Finding, Kind, Location, Part, PixelBox, Problem, ProblemCode, Report, Status,
     Verdict,
 };
 pub use rules::{Rule, RuleSet};
-pub use scanner::{Scanner, ScannerBuilder, ScopedScanner, TextSegment};
+pub use scanner::{ScanInput, ScanOptions, Scanner, ScannerBuilder, ScopedScanner};
+pub use trace::{Trace, TraceEvent};
+
+/// The former name of [`SegmentView`], kept for the callers that use it.
+pub type TextSegment<'a> = SegmentView<'a>;

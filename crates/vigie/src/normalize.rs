@@ -2,16 +2,15 @@
 //!
 //! The matching form of a text is what the literal matcher searches: a
 //! sequence of ASCII lower-case letters and digits with every separator
-//! removed ("DIFFUSION  RE-\nSTREINTE" becomes `diffusionrestreinte`). Three
-//! pieces of information travel with it:
-//!
-//! * `origin`: for each byte of the matching form, the byte offset in the
-//!   original text of the character it came from, so that every finding
-//!   points at the original text;
-//! * `boundary`: for each position, whether a word boundary stands there, so
-//!   that `secret` is not found inside `secretariat` although separators are
-//!   gone;
-//! * nothing else: the form is rebuilt per segment and holds no state.
+//! removed ("DIFFUSION  RE-\nSTREINTE" becomes `diffusionrestreinte`). A map
+//! back to the original travels with it, so that every finding points at
+//! the original text: a list of *runs*, each a stretch of the matching form
+//! whose bytes map one to one onto consecutive original bytes (the ASCII
+//! letters of one word) or onto one original character (a non-ASCII letter,
+//! a ligature), with whether a word boundary stands before it, so that
+//! `secret` is not found inside `secretariat` although separators are gone.
+//! ASCII text costs one run per word, not one entry per byte. The form is
+//! rebuilt per window and holds no state between texts.
 //!
 //! What the form sees through: case; accents and other diacritics (NFKD, then
 //! combining marks dropped); compatibility forms (full-width letters,

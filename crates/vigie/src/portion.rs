@@ -6,7 +6,7 @@
 //! that wants the whole mark: an opening parenthesis, a classification
 //! abbreviation, `//`, controls in capitals, and the closing parenthesis.
 
-use crate::qualify::Qualified;
+use crate::detection::Detection;
 use crate::report::Confidence;
 use crate::rules::RuleSet;
 
@@ -17,7 +17,7 @@ const REASON: &str = "CAPCO portion mark";
 
 /// Appends the level and the caveats of every portion mark of `text` whose
 /// `//` starts in `range`.
-pub fn find(rules: &RuleSet, text: &str, range: std::ops::Range<usize>, out: &mut Vec<Qualified>) {
+pub fn find(rules: &RuleSet, text: &str, range: std::ops::Range<usize>, out: &mut Vec<Detection>) {
     let bytes = text.as_bytes();
     let mut resume = 0;
     let searched = &bytes[range.start..(range.end + 1).min(bytes.len())];
@@ -61,7 +61,7 @@ pub fn find(rules: &RuleSet, text: &str, range: std::ops::Range<usize>, out: &mu
         resume = close;
         let mut push = |id: &str, start: usize, end: usize| {
             if let Some(rule) = rules.index_of(id) {
-                out.push(Qualified {
+                out.push(Detection {
                     rule,
                     confidence: Confidence::High,
                     reason: REASON.to_string(),

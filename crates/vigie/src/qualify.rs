@@ -24,29 +24,17 @@
 //!    French text around it → `fr`, English → `us`.
 
 use crate::chars::{ceil_char_boundary, floor_char_boundary, window_around};
+use crate::detection::Detection;
 use crate::matcher::{Candidate, Matcher};
 use crate::normalize::{self, Normalized, is_invisible};
 use crate::report::{Confidence, Part};
 use crate::rules::{FormContext, RuleSet};
+use crate::trace::{Trace, TraceEvent, emit};
 
-/// A marking found, before it becomes a [`crate::Finding`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Qualified {
-    /// Index of the rule in the rule set.
-    pub rule: usize,
-    /// How sure.
-    pub confidence: Confidence,
-    /// Why.
-    pub reason: String,
-    /// Byte range in the segment text.
-    pub start: usize,
-    /// End of that range.
-    pub end: usize,
-}
-
-/// The text a candidate was found in.
+/// The text a candidate was found in, with where its first and last letters
+/// stand (a banner opens or closes a page).
 #[derive(Debug, Clone, Copy)]
-pub struct Segment<'a> {
+pub struct TextBounds<'a> {
     text: &'a str,
     part: Part,
     /// Offset of the first letter or digit of the text.
@@ -55,7 +43,7 @@ pub struct Segment<'a> {
     last_text: usize,
 }
 
-impl<'a> Segment<'a> {
+impl<'a> TextBounds<'a> {
     /// Describes a whole segment (not a window of it).
     pub fn new(text: &'a str, part: Part) -> Self {
         let first_text = text.find(char::is_alphanumeric).unwrap_or(text.len());
@@ -64,7 +52,7 @@ impl<'a> Segment<'a> {
             .rev()
             .find(|&(_, c)| c.is_alphanumeric())
             .map_or(0, |(i, c)| i + c.len_utf8());
-        Segment {
+        TextBounds {
             text,
             part,
             first_text,
@@ -122,9 +110,10 @@ fn is_english_word(lower: &str) -> bool {
 pub fn qualify(
     rules: &RuleSet,
     matcher: &Matcher,
-    segment: &Segment<'_>,
+    segment: &TextBounds<'_>,
     candidates: &[Candidate],
-    out: &mut Vec<Qualified>,
+    out: &mut Vec<Detection>,
+    trace: Option<&dyn Trace>,
 ) {
     debug_assert!(candidates.is_sorted_by_key(|c| c.start));
     for (index, candidate) in candidates.iter().enumerate() {
@@ -149,6 +138,12 @@ pub fn qualify(
             }
         }
         let Some(choice) = choice else {
+            emit(trace, || TraceEvent::Rejected {
+                rule: candidate_rule(rules, matcher, candidate),
+                start: candidate.start,
+                end: candidate.end,
+                why: "no form of it qualifies in this context (prose, a word of a sentence)",
+            });
             continue;
         };
         let form = &rules.forms()[choice.form];
@@ -163,7 +158,7 @@ pub fn qualify(
             reason.push_str("; ");
             reason.push_str(note);
         }
-        out.push(Qualified {
+        out.push(Detection {
             rule: form.rule,
             confidence: choice.confidence,
             reason,
@@ -189,7 +184,7 @@ struct Choice {
 fn choose(
     rules: &RuleSet,
     matcher: &Matcher,
-    segment: &Segment<'_>,
+    segment: &TextBounds<'_>,
     candidates: &[Candidate],
     index: usize,
 ) -> Option<Choice> {
@@ -288,6 +283,16 @@ fn is_caveat(rules: &RuleSet, matcher: &Matcher, candidate: &Candidate) -> bool 
     caveat_form(rules, matcher, candidate).is_some()
 }
 
+/// The rule of a candidate's first form, to name it in a trace.
+fn candidate_rule<'r>(rules: &'r RuleSet, matcher: &Matcher, candidate: &Candidate) -> &'r str {
+    matcher
+        .forms_of(candidate.pattern)
+        .first()
+        .map_or("", |&form| {
+            rules.rules()[rules.forms()[form].rule].id.as_str()
+        })
+}
+
 /// The first form of a candidate's literal when all of them are caveats
 /// (`SPÉCIAL FRANCE`, `NOFORN`).
 fn caveat_form(rules: &RuleSet, matcher: &Matcher, candidate: &Candidate) -> Option<usize> {
@@ -359,7 +364,7 @@ fn in_identifier_or_assignment(text: &str, start: usize, end: usize) -> bool {
 /// Keeps, of findings nested in one another, the outermost: "TRÈS SECRET
 /// DÉFENSE" and not the "SECRET" inside it. Of equal ranges, keeps the most
 /// confident. Sorts `found` in document order.
-pub fn keep_outermost(found: &mut Vec<Qualified>) {
+pub fn keep_outermost(found: &mut Vec<Detection>) {
     found.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
@@ -571,7 +576,7 @@ fn decide(
 impl Facts {
     fn of(
         rules: &RuleSet,
-        segment: &Segment<'_>,
+        segment: &TextBounds<'_>,
         candidate: &Candidate,
         all: &[Candidate],
     ) -> Facts {
@@ -885,13 +890,13 @@ fn labels_value(after: &str) -> bool {
 
 /// Whether a line is the first or the last line with text of the segment,
 /// or of a page in it (a form feed ends a page).
-fn edge_line(segment: &Segment<'_>, line: &Line) -> bool {
+fn edge_line(segment: &TextBounds<'_>, line: &Line) -> bool {
     opens_page(segment, line) || closes_page(segment, line)
 }
 
 /// Whether no text stands before the line in its segment or its page, but
 /// page furniture (blank lines, page numbers).
-fn opens_page(segment: &Segment<'_>, line: &Line) -> bool {
+fn opens_page(segment: &TextBounds<'_>, line: &Line) -> bool {
     if segment.first_text >= line.start {
         return true;
     }
@@ -907,7 +912,7 @@ fn opens_page(segment: &Segment<'_>, line: &Line) -> bool {
 
 /// Whether no text stands after the line in its segment or its page, but
 /// page furniture ("Page 2 sur 3", "- 2 -").
-fn closes_page(segment: &Segment<'_>, line: &Line) -> bool {
+fn closes_page(segment: &TextBounds<'_>, line: &Line) -> bool {
     if segment.last_text <= line.end {
         return true;
     }
@@ -938,7 +943,7 @@ const DOCUMENT_WINDOW_BYTES: usize = 2048;
 /// before a last one) looks like a document rather than a chat message: two
 /// lines of text or more, or a line that opens like a note or a mail
 /// ("Objet :", "Subject:", "Réf. :", a Markdown heading).
-fn document_beside(segment: &Segment<'_>, line: &Line) -> bool {
+fn document_beside(segment: &TextBounds<'_>, line: &Line) -> bool {
     let text = segment.text;
     let at_start = opens_page(segment, line);
     let (from, to) = if at_start {
@@ -1055,7 +1060,7 @@ fn bracketed(text: &str, line: &Line, start: usize, end: usize) -> bool {
 /// du jour", "… — DIFFUSION RESTREINTE"). On a line shouted in capitals, a
 /// comma or a full stop is a sentence's, not a banner's: only dashes, bars
 /// and colons set the marking off.
-fn edge(segment: &Segment<'_>, line: &Line, start: usize, end: usize, shouted: bool) -> bool {
+fn edge(segment: &TextBounds<'_>, line: &Line, start: usize, end: usize, shouted: bool) -> bool {
     let text = segment.text;
     let no_text = |s: &str| !s.chars().any(char::is_alphanumeric);
     let set_off = |c: Option<char>| match c {
@@ -1376,7 +1381,7 @@ mod tests {
     #[test]
     fn document_edges_need_a_document_beside_them() {
         let at = |text: &str, word: &str| {
-            let segment = Segment::new(text, Part::Body);
+            let segment = TextBounds::new(text, Part::Body);
             let start = text.find(word).unwrap();
             let line = Line::around(text, start, start + word.len());
             edge_line(&segment, &line) && document_beside(&segment, &line)
@@ -1400,7 +1405,7 @@ mod tests {
 
     #[test]
     fn outermost_findings_win() {
-        let q = |rule, start, end, confidence| Qualified {
+        let q = |rule, start, end, confidence| Detection {
             rule,
             confidence,
             reason: String::new(),

@@ -1,72 +1,144 @@
-//! The scanner: rules compiled once, shared by every thread, applied to text.
+//! The scanner's façade: rules compiled once, shared by every thread, and
+//! one entry, [`Scanner::scan`], for every kind of input and every policy.
+//! The window engine ([`crate::engine`]) finds; the assembler
+//! ([`crate::assemble`]) builds the report; this module reads the input
+//! within the limits and routes it.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::io::Read;
+use std::path::Path;
 
-use crate::chars::floor_char_boundary;
-use crate::data::{DataFinder, Job};
+use crate::assemble::Assembly;
+use crate::data::DataFinder;
+use crate::engine::{Engine, SegmentView};
 use crate::error::Error;
-use crate::extract;
+use crate::extract::{self, Engines};
 use crate::input::{self, Input};
-use crate::matcher::{Candidate, GateHit, Matcher};
-use crate::normalize::Normalized;
+use crate::matcher::Matcher;
 use crate::policy::Policy;
-use crate::portion;
-use crate::qualify::{self, Qualified, Segment};
-use crate::report::{
-    Finding, Location, Part, PixelBox, Problem, ProblemCode, Report, Status, excerpt,
-};
+use crate::report::Report;
 use crate::rules::RuleSet;
+use crate::trace::Trace;
 
-/// Texts are matched in windows of about this size, so that the matching
-/// form of a large text never lives in memory whole.
-const WINDOW_BYTES: usize = 64 << 10;
-/// How far back each window reaches into the one before it, so that a
-/// marking cut by the window edge is still seen whole.
-const WINDOW_OVERLAP_BYTES: usize = 256;
-/// Scratch buffers larger than this are given back after a scan.
-const SCRATCH_KEEP_BYTES: usize = 1 << 20;
-
-thread_local! {
-    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+/// What to scan.
+pub enum ScanInput<'a> {
+    /// A message.
+    Text(&'a str),
+    /// An attachment as bytes. Its format comes from its content (see
+    /// [`crate::extract`]); `name` names it in locations and messages only.
+    Bytes {
+        /// The content.
+        bytes: &'a [u8],
+        /// Its name, if it has one.
+        name: Option<&'a str>,
+    },
+    /// The segments of one document, already extracted by the caller.
+    Segments(&'a [SegmentView<'a>]),
+    /// A file, by path. It is refused by its size, without being read, when
+    /// larger than `max_input_bytes`; plain text is read only as far as
+    /// `max_text_bytes`. The report's source is the path.
+    Path(&'a Path),
+    /// A file already opened (by a caller that checked what it opened), read
+    /// as [`ScanInput::Path`]. `name` is the report's source.
+    File {
+        /// The open file.
+        file: std::fs::File,
+        /// Its name.
+        name: &'a str,
+    },
+    /// A stream, read up to `max_input_bytes`.
+    Reader {
+        /// The stream.
+        reader: &'a mut dyn Read,
+        /// Its name, if it has one.
+        name: Option<&'a str>,
+    },
 }
 
-/// Buffers reused from one scan to the next on each thread, so that scanning
-/// a message allocates nothing when it finds nothing.
-#[derive(Default)]
-struct Scratch {
-    normalized: Normalized,
-    candidates: Vec<Candidate>,
-    gates: Vec<GateHit>,
-    jobs: Vec<Job>,
-    qualified: Vec<Qualified>,
-}
-
-/// One piece of text of a document: a message body, a page, a header.
-#[derive(Debug, Clone, Copy)]
-pub struct TextSegment<'a> {
-    /// The text.
-    pub text: &'a str,
-    /// Which part of the document it is.
-    pub part: Part,
-    /// Its page, from 1, in a paged document.
-    pub page: Option<u32>,
-    /// The chain of containers it came from.
-    pub path: &'a [String],
-    /// Where in an image it was read, for text read by OCR.
-    pub pixels: Option<PixelBox>,
-}
-
-impl<'a> TextSegment<'a> {
-    /// The body of a message.
-    pub fn body(text: &'a str) -> Self {
-        TextSegment {
-            text,
-            part: Part::Body,
-            page: None,
-            path: &[],
-            pixels: None,
+impl std::fmt::Debug for ScanInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScanInput::Text(text) => write!(f, "Text({} bytes)", text.len()),
+            ScanInput::Bytes { bytes, name } => write!(f, "Bytes({} bytes, {name:?})", bytes.len()),
+            ScanInput::Segments(segments) => write!(f, "Segments({})", segments.len()),
+            ScanInput::Path(path) => write!(f, "Path({})", path.display()),
+            ScanInput::File { name, .. } => write!(f, "File({name})"),
+            ScanInput::Reader { name, .. } => write!(f, "Reader({name:?})"),
         }
+    }
+}
+
+/// Which policy a scan runs under.
+#[derive(Debug, Clone, Copy, Default)]
+enum PolicyChoice<'a> {
+    /// The scanner's.
+    #[default]
+    Scanner,
+    /// The scanner's, under the overrides of a named scope.
+    Scope(&'a str),
+    /// This one.
+    Given(&'a Policy),
+}
+
+/// How to scan: under which policy, with which engines, traced or not.
+/// `ScanOptions::new()` is the scanner's policy, no engine, no trace.
+///
+/// ```
+/// use vigie::{ScanInput, ScanOptions, Scanner, Verdict};
+/// let policy = vigie::Policy::from_toml("[scopes.dr-room]\nceiling = 2", "<string>")?;
+/// let scanner = Scanner::builder().policy(policy).build()?;
+/// let text = ScanInput::Text("DIFFUSION RESTREINTE");
+/// let report = scanner.scan(text, &ScanOptions::new().scope("dr-room"))?;
+/// assert_eq!(report.verdict, Verdict::Allow);
+/// # Ok::<(), vigie::Error>(())
+/// ```
+#[derive(Clone, Copy, Default)]
+pub struct ScanOptions<'a> {
+    policy: PolicyChoice<'a>,
+    trace: Option<&'a dyn Trace>,
+    engines: Engines<'a>,
+}
+
+impl std::fmt::Debug for ScanOptions<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScanOptions")
+            .field("policy", &self.policy)
+            .field("trace", &self.trace.is_some())
+            .field("engines", &self.engines)
+            .finish()
+    }
+}
+
+impl<'a> ScanOptions<'a> {
+    /// The scanner's policy, no engine, no trace.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Under the policy of a named scope (a room, a channel; see
+    /// [`Policy::for_scope`]).
+    pub fn scope(mut self, scope: &'a str) -> Self {
+        self.policy = PolicyChoice::Scope(scope);
+        self
+    }
+
+    /// Under this policy, such as one made once by [`Policy::for_scope`]
+    /// and kept. The rules stay the scanner's; verdicts and limits change.
+    pub fn policy(mut self, policy: &'a Policy) -> Self {
+        self.policy = PolicyChoice::Given(policy);
+        self
+    }
+
+    /// With these engines (OCR) for extraction.
+    pub fn engines(mut self, engines: Engines<'a>) -> Self {
+        self.engines = engines;
+        self
+    }
+
+    /// Sends every decision of the scan to `trace` (see [`crate::trace`]).
+    pub fn trace(mut self, trace: &'a dyn Trace) -> Self {
+        self.trace = Some(trace);
+        self
     }
 }
 
@@ -183,13 +255,68 @@ impl Scanner {
         &self.rules
     }
 
-    /// Scans a message under the policy.
+    /// Scans `input` under `options`: the one entry every other `scan_*`
+    /// method and every binding goes through. Content never makes it fail
+    /// (what cannot be read is a problem in the report, and the report is
+    /// `partial` or `unscannable`, so that the default policy fails closed);
+    /// it fails only when a file or stream cannot be read.
+    ///
+    /// ```
+    /// use vigie::{ScanInput, ScanOptions, Scanner, Verdict};
+    /// let scanner = Scanner::new();
+    /// let bytes = ScanInput::Bytes { bytes: b"TLP:RED", name: Some("note.txt") };
+    /// let report = scanner.scan(bytes, &ScanOptions::new())?;
+    /// assert_eq!(report.verdict, Verdict::Block);
+    /// assert_eq!(report.findings[0].location.path, ["note.txt"]);
+    /// # Ok::<(), vigie::Error>(())
+    /// ```
+    pub fn scan(&self, input: ScanInput<'_>, options: &ScanOptions<'_>) -> Result<Report, Error> {
+        let run = self.run(options);
+        match input {
+            ScanInput::Text(text) => Ok(run.segments(&[SegmentView::body(text)])),
+            ScanInput::Bytes { bytes, name } => Ok(run.bytes(bytes, name)),
+            ScanInput::Segments(segments) => Ok(run.segments(segments)),
+            ScanInput::Path(path) => {
+                let file = std::fs::File::open(path).map_err(|source| Error::Io {
+                    path: path.to_path_buf(),
+                    source,
+                })?;
+                run.file(file, &path.display().to_string())
+            }
+            ScanInput::File { file, name } => run.file(file, name),
+            ScanInput::Reader { reader, name } => run.reader(reader, name),
+        }
+    }
+
+    /// What one scan runs with.
+    fn run<'s>(&'s self, options: &ScanOptions<'s>) -> Run<'s> {
+        let policy = match options.policy {
+            PolicyChoice::Scanner => Cow::Borrowed(&self.policy),
+            PolicyChoice::Scope(scope) => Cow::Owned(self.policy.for_scope(scope)),
+            PolicyChoice::Given(policy) => Cow::Borrowed(policy),
+        };
+        Run {
+            engine: Engine {
+                rules: &self.rules,
+                matcher: &self.matcher,
+                data: &self.data,
+            },
+            policy,
+            trace: options.trace,
+            engines: options.engines,
+        }
+    }
+
+    /// Scans a message under the policy. A shorthand for
+    /// [`Scanner::scan`] with [`ScanInput::Text`].
     pub fn scan_text(&self, text: &str) -> Report {
-        self.scan_segments(&[TextSegment::body(text)])
+        self.run(&ScanOptions::new())
+            .segments(&[SegmentView::body(text)])
     }
 
     /// This scanner under the policy of a named scope (a room, a channel;
-    /// see [`Policy::for_scope`]). Cheap: the rules are borrowed.
+    /// see [`Policy::for_scope`]). Cheap: the rules are borrowed. A
+    /// shorthand for [`ScanOptions::scope`].
     ///
     /// ```
     /// let policy = vigie::Policy::from_toml("[scopes.dr-room]\nceiling = 2", "<string>")?;
@@ -206,10 +333,8 @@ impl Scanner {
         }
     }
 
-    /// This scanner under another policy, such as one made once by
-    /// [`Policy::for_scope`] and kept: cheaper than [`Scanner::in_scope`]
-    /// when the same scope is scanned many times. The rules stay this
-    /// scanner's; only the verdicts and limits change.
+    /// This scanner under another policy: a shorthand for
+    /// [`ScanOptions::policy`].
     ///
     /// ```
     /// let policy = vigie::Policy::from_toml("[scopes.dr-room]\nceiling = 2", "<string>")?;
@@ -226,305 +351,130 @@ impl Scanner {
         }
     }
 
-    /// Scans an attachment given as bytes. Its format comes from its content
-    /// (see [`crate::extract`]): text in UTF-8, UTF-16 or Windows-1252, HTML,
-    /// XML, RTF, e-mail, zip archives, Office Open XML and OpenDocument
-    /// files. What cannot be read (a PDF until its extractor lands, an image
-    /// without OCR, an unknown binary, an encrypted entry, a tripped limit)
-    /// is a problem, and the report is `partial` or `unscannable`, so that
-    /// the default policy fails closed. `name_hint` names the input in
-    /// locations and messages only: the content decides, never the name.
+    /// Scans an attachment given as bytes: a shorthand for
+    /// [`Scanner::scan`] with [`ScanInput::Bytes`]. `name_hint` names the
+    /// input in locations and messages only: the content decides, never the
+    /// name.
     pub fn scan_bytes(&self, bytes: &[u8], name_hint: Option<&str>) -> Report {
-        self.scan_bytes_under(bytes, name_hint, &self.policy)
-    }
-
-    fn scan_bytes_under(&self, bytes: &[u8], name_hint: Option<&str>, policy: &Policy) -> Report {
-        let extraction = extract::extract(bytes, name_hint, extract::Context::new(policy.limits));
-        let segments: Vec<TextSegment<'_>> = extraction
-            .segments
-            .iter()
-            .map(|segment| TextSegment {
-                text: &segment.text,
-                part: segment.part,
-                page: segment.page,
-                path: &segment.path,
-                pixels: segment.pixels,
-            })
-            .collect();
-        let mut report = self.scan_segments_under(&segments, policy);
-        if !extraction.problems.is_empty() {
-            report.problems.splice(0..0, extraction.problems);
-            report.status = if extraction.segments.is_empty() {
-                Status::Unscannable
-            } else {
-                Status::Partial
-            };
-            report.verdict = policy.verdict(&report.findings, &report.problems);
-        }
-        report
+        self.run(&ScanOptions::new()).bytes(bytes, name_hint)
     }
 
     /// Reads everything from `reader` (at most `limits.max_input_bytes`) and
-    /// scans it (see [`Scanner::scan_bytes`]). Fails only when reading
-    /// fails.
+    /// scans it: a shorthand for [`ScanInput::Reader`]. Fails only when
+    /// reading fails.
     pub fn scan_reader(
         &self,
-        reader: impl std::io::Read,
+        mut reader: impl std::io::Read,
         name_hint: Option<&str>,
     ) -> Result<Report, Error> {
-        self.scan_reader_under(reader, name_hint, &self.policy)
+        self.run(&ScanOptions::new()).reader(&mut reader, name_hint)
     }
 
-    fn scan_reader_under(
-        &self,
-        reader: impl std::io::Read,
-        name_hint: Option<&str>,
-        policy: &Policy,
-    ) -> Result<Report, Error> {
-        let input = input::read(reader, None, &policy.limits).map_err(|source| Error::Io {
-            path: name_hint.unwrap_or("<reader>").into(),
-            source,
-        })?;
-        Ok(self.scan_input(input, name_hint, policy))
-    }
-
-    /// Reads a file and scans its bytes (see [`Scanner::scan_bytes`]). Fails
-    /// only when the file cannot be read; the report's source is the path.
-    /// A file larger than `max_input_bytes` is refused by its size, without
-    /// being read; plain text is read only as far as `max_text_bytes`.
+    /// Reads a file and scans it: a shorthand for [`ScanInput::Path`].
     pub fn scan_file(&self, path: impl AsRef<std::path::Path>) -> Result<Report, Error> {
-        self.scan_file_under(path.as_ref(), &self.policy)
+        self.scan(ScanInput::Path(path.as_ref()), &ScanOptions::new())
     }
 
-    fn scan_file_under(&self, path: &std::path::Path, policy: &Policy) -> Result<Report, Error> {
-        let file = std::fs::File::open(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
+    /// Scans a file already opened: a shorthand for [`ScanInput::File`].
+    pub fn scan_open_file(&self, file: std::fs::File, name: &str) -> Result<Report, Error> {
+        self.run(&ScanOptions::new()).file(file, name)
+    }
+
+    /// Scans the segments of one document and gives one report: a shorthand
+    /// for [`ScanInput::Segments`].
+    pub fn scan_segments(&self, segments: &[SegmentView<'_>]) -> Report {
+        self.run(&ScanOptions::new()).segments(segments)
+    }
+}
+
+/// One scan: the engine, the policy in force, the trace and the engines.
+struct Run<'s> {
+    engine: Engine<'s>,
+    policy: Cow<'s, Policy>,
+    trace: Option<&'s dyn Trace>,
+    engines: Engines<'s>,
+}
+
+impl Run<'_> {
+    fn segments(&self, segments: &[SegmentView<'_>]) -> Report {
+        let mut report = Assembly::new(&self.policy);
+        report.scan(self.engine, segments, self.trace);
+        report.finish(None, self.trace)
+    }
+
+    fn bytes(&self, bytes: &[u8], name: Option<&str>) -> Report {
+        let context = extract::Context::new(self.policy.limits).with_engines(self.engines);
+        let extraction = extract::extract(bytes, name, context);
+        let segments: Vec<SegmentView<'_>> =
+            extraction.segments.iter().map(SegmentView::of).collect();
+        let mut report = Assembly::new(&self.policy);
+        for problem in extraction.problems {
+            report.problem(problem);
+        }
+        report.scan(self.engine, &segments, self.trace);
+        report.finish(None, self.trace)
+    }
+
+    fn reader(&self, reader: &mut dyn Read, name: Option<&str>) -> Result<Report, Error> {
+        let input = input::read(reader, None, &self.policy.limits).map_err(|source| Error::Io {
+            path: name.unwrap_or("<reader>").into(),
             source,
         })?;
-        let name = path.display().to_string();
-        self.scan_open_file_under(file, &name, policy)
+        Ok(self.input(input, name, None))
     }
 
-    /// Scans a file already opened (by a caller that checked what it
-    /// opened): as [`Scanner::scan_file`], the size of a regular file is
-    /// checked before it is read. `name` is the report's source.
-    pub fn scan_open_file(&self, file: std::fs::File, name: &str) -> Result<Report, Error> {
-        self.scan_open_file_under(file, name, &self.policy)
-    }
-
-    fn scan_open_file_under(
-        &self,
-        file: std::fs::File,
-        name: &str,
-        policy: &Policy,
-    ) -> Result<Report, Error> {
+    fn file(&self, file: std::fs::File, name: &str) -> Result<Report, Error> {
         let io_error = |source| Error::Io {
             path: name.into(),
             source,
         };
         let metadata = file.metadata().map_err(io_error)?;
         let size = metadata.is_file().then_some(metadata.len());
-        let input = input::read(file, size, &policy.limits).map_err(io_error)?;
-        Ok(self
-            .scan_input(input, Some(name), policy)
-            .with_source(name.to_string()))
+        let input = input::read(file, size, &self.policy.limits).map_err(io_error)?;
+        Ok(self.input(input, Some(name), Some(name.to_string())))
     }
 
     /// Scans what [`input::read`] read.
-    fn scan_input(&self, input: Input, name_hint: Option<&str>, policy: &Policy) -> Report {
+    fn input(&self, input: Input, name: Option<&str>, source: Option<String>) -> Report {
+        let limits = self.policy.limits;
         match input {
-            Input::Bytes(bytes) => self.scan_bytes_under(&bytes, name_hint, policy),
-            Input::TooLarge(size) => {
-                let size = size.map_or_else(|| "more".to_string(), |s| s.to_string());
-                let problems = vec![Problem {
-                    code: ProblemCode::Limit,
-                    message: format!(
-                        "input of {size} bytes is larger than the limit of {} bytes; not read",
-                        policy.limits.max_input_bytes
-                    ),
-                }];
-                Report {
-                    source: None,
-                    verdict: policy.verdict(&[], &problems),
-                    status: Status::Unscannable,
-                    findings: Vec::new(),
-                    problems,
-                }
-            }
-            Input::Text { text, cut } => {
-                let path: Vec<String> = name_hint.map(|n| vec![n.to_string()]).unwrap_or_default();
-                let segment = TextSegment {
-                    text: &text,
-                    part: Part::Body,
-                    page: None,
-                    path: &path,
-                    pixels: None,
-                };
-                let mut report = self.scan_segments_under(&[segment], policy);
-                if cut && report.problems.is_empty() {
-                    report.problems.push(Problem {
-                        code: ProblemCode::Limit,
-                        message: format!(
-                            "text longer than the limit of {} bytes; the rest was not read",
-                            policy.limits.max_text_bytes
-                        ),
-                    });
-                    report.status = Status::Partial;
-                    report.verdict = policy.verdict(&report.findings, &report.problems);
-                }
+            Input::Bytes(bytes) => {
+                let mut report = self.bytes(&bytes, name);
+                report.source = source;
                 report
             }
-        }
-    }
-
-    /// Scans the segments of one document and gives one report.
-    pub fn scan_segments(&self, segments: &[TextSegment<'_>]) -> Report {
-        self.scan_segments_under(segments, &self.policy)
-    }
-
-    fn scan_segments_under(&self, segments: &[TextSegment<'_>], policy: &Policy) -> Report {
-        let mut findings = Vec::new();
-        let mut problems = Vec::new();
-        let mut budget = policy.limits.max_text_bytes;
-        for segment in segments {
-            let mut text = segment.text;
-            if text.len() > budget {
-                text = &text[..floor_char_boundary(text, budget)];
-                problems.push(Problem {
-                    code: ProblemCode::Limit,
-                    message: format!(
-                        "text longer than the limit of {} bytes; the rest was not scanned",
-                        policy.limits.max_text_bytes
-                    ),
-                });
+            Input::TooLarge(size) => {
+                let size = size.map_or_else(|| "more".to_string(), |s| s.to_string());
+                let mut report = Assembly::new(&self.policy);
+                report.limit(format!(
+                    "input of {size} bytes is larger than the limit of {} bytes; not read",
+                    limits.max_input_bytes
+                ));
+                report.finish(source, self.trace)
             }
-            budget -= text.len();
-            let segment = TextSegment { text, ..*segment };
-            if !self.find_in(&segment, policy.limits.max_findings, &mut findings) {
-                problems.push(Problem {
-                    code: ProblemCode::Limit,
-                    message: format!(
-                        "more than {} findings; the rest was not scanned",
-                        policy.limits.max_findings
-                    ),
-                });
-            }
-            if !problems.is_empty() {
-                break;
-            }
-        }
-        let status = if problems.is_empty() {
-            Status::Complete
-        } else {
-            Status::Partial
-        };
-        Report {
-            source: None,
-            verdict: policy.verdict(&findings, &problems),
-            status,
-            findings,
-            problems,
-        }
-    }
-
-    /// Appends the findings of one segment; false when `max_findings` was
-    /// reached before the end of the text.
-    fn find_in(
-        &self,
-        segment: &TextSegment<'_>,
-        max_findings: usize,
-        findings: &mut Vec<Finding>,
-    ) -> bool {
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            let Scratch {
-                normalized,
-                candidates,
-                gates,
-                jobs,
-                qualified,
-            } = &mut *scratch;
-            qualified.clear();
-            gates.clear();
-            let text = segment.text;
-            let context = Segment::new(text, segment.part);
-            let mut complete = true;
-            let mut window_start = 0;
-            let mut chunk_start = 0;
-            while chunk_start < text.len() {
-                let chunk_end = cut_point(text, chunk_start + WINDOW_BYTES);
-                let window = &text[window_start..chunk_end];
-                candidates.clear();
-                gates.clear();
-                // Most windows hold no literal at all: a cheap pass says so
-                // before the matching form and its map are built.
-                if self.matcher.may_match(window) {
-                    normalized.rebuild(window);
-                    self.matcher
-                        .find(window, normalized, window_start, candidates, gates);
-                    // What starts in the overlap was seen by the window
-                    // before, unless it runs past that window's end.
-                    candidates.retain(|c| c.start >= chunk_start || c.end > chunk_start);
-                    gates.retain(|g| g.at >= chunk_start);
-                    candidates.sort_unstable_by_key(|c| (c.start, c.end));
-                    qualify::qualify(&self.rules, &self.matcher, &context, candidates, qualified);
+            Input::Text { text, cut } => {
+                let path: Vec<String> = name.map(|n| vec![n.to_string()]).unwrap_or_default();
+                let segment = SegmentView {
+                    path: &path,
+                    ..SegmentView::body(&text)
+                };
+                let mut report = Assembly::new(&self.policy);
+                report.scan(self.engine, &[segment], self.trace);
+                if cut && !report.has_problems() {
+                    report.limit(format!(
+                        "text longer than the limit of {} bytes; the rest was not read",
+                        limits.max_text_bytes
+                    ));
                 }
-                // Portion marks and data are read chunk by chunk too, so that
-                // nothing they collect grows with the text.
-                let chunk = chunk_start..chunk_end;
-                portion::find(&self.rules, text, chunk.clone(), qualified);
-                let data_complete = self.data.find(
-                    &self.rules,
-                    text,
-                    chunk,
-                    gates,
-                    jobs,
-                    qualified,
-                    max_findings,
-                );
-                if !data_complete || qualified.len() >= max_findings {
-                    complete = false;
-                    break;
-                }
-                window_start = overlap_start(text, chunk_end);
-                chunk_start = chunk_end;
+                report.finish(source, self.trace)
             }
-            qualify::keep_outermost(qualified);
-            if qualified.len() > max_findings {
-                qualified.truncate(max_findings);
-                complete = false;
-            }
-            for q in qualified.iter() {
-                let rule = &self.rules.rules()[q.rule];
-                findings.push(Finding {
-                    rule: rule.id.clone(),
-                    kind: rule.kind,
-                    level: rule.level,
-                    confidence: q.confidence,
-                    reason: q.reason.clone(),
-                    location: Location {
-                        page: segment.page,
-                        part: segment.part,
-                        path: segment.path.to_vec(),
-                        start: q.start,
-                        end: q.end,
-                        pixels: segment.pixels,
-                    },
-                    excerpt: excerpt(rule.mask, rule.mask_keep, &text[q.start..q.end]),
-                });
-            }
-            if normalized.len() > SCRATCH_KEEP_BYTES
-                || candidates.capacity() > SCRATCH_KEEP_BYTES / 16
-            {
-                *scratch = Scratch::default();
-            }
-            complete
-        })
+        }
     }
 }
 
 /// A [`Scanner`] under the policy of one scope; see [`Scanner::in_scope`]
-/// and [`Scanner::with_policy`].
+/// and [`Scanner::with_policy`]. A thin wrapper over [`Scanner::scan`] with
+/// [`ScanOptions::policy`], kept for the callers that use it.
 #[derive(Debug, Clone)]
 pub struct ScopedScanner<'a> {
     scanner: &'a Scanner,
@@ -537,78 +487,51 @@ impl ScopedScanner<'_> {
         &self.policy
     }
 
+    fn run(&self) -> Run<'_> {
+        self.scanner.run(&ScanOptions::new().policy(&self.policy))
+    }
+
     /// See [`Scanner::scan_text`].
     pub fn scan_text(&self, text: &str) -> Report {
-        self.scan_segments(&[TextSegment::body(text)])
+        self.run().segments(&[SegmentView::body(text)])
     }
 
     /// See [`Scanner::scan_bytes`].
     pub fn scan_bytes(&self, bytes: &[u8], name_hint: Option<&str>) -> Report {
-        self.scanner
-            .scan_bytes_under(bytes, name_hint, &self.policy)
+        self.run().bytes(bytes, name_hint)
     }
 
     /// See [`Scanner::scan_file`].
     pub fn scan_file(&self, path: impl AsRef<std::path::Path>) -> Result<Report, Error> {
-        self.scanner.scan_file_under(path.as_ref(), &self.policy)
+        let options = ScanOptions::new().policy(&self.policy);
+        self.scanner.scan(ScanInput::Path(path.as_ref()), &options)
     }
 
     /// See [`Scanner::scan_open_file`].
     pub fn scan_open_file(&self, file: std::fs::File, name: &str) -> Result<Report, Error> {
-        self.scanner.scan_open_file_under(file, name, &self.policy)
+        self.run().file(file, name)
     }
 
     /// See [`Scanner::scan_reader`].
     pub fn scan_reader(
         &self,
-        reader: impl std::io::Read,
+        mut reader: impl std::io::Read,
         name_hint: Option<&str>,
     ) -> Result<Report, Error> {
-        self.scanner
-            .scan_reader_under(reader, name_hint, &self.policy)
+        self.run().reader(&mut reader, name_hint)
     }
 
     /// See [`Scanner::scan_segments`].
-    pub fn scan_segments(&self, segments: &[TextSegment<'_>]) -> Report {
-        self.scanner.scan_segments_under(segments, &self.policy)
-    }
-}
-
-/// Where to end a window that should end near `target`: just after a line
-/// break if there is one in the last quarter of the window, else after a
-/// space, else on a character boundary.
-fn cut_point(text: &str, target: usize) -> usize {
-    if target >= text.len() {
-        return text.len();
-    }
-    let target = floor_char_boundary(text, target);
-    let search_from = floor_char_boundary(text, target - WINDOW_BYTES / 4);
-    let tail = &text.as_bytes()[search_from..target];
-    if let Some(i) = memchr::memrchr(b'\n', tail) {
-        return search_from + i + 1;
-    }
-    if let Some(i) = memchr::memrchr(b' ', tail) {
-        return search_from + i + 1;
-    }
-    target
-}
-
-/// Where the window after a cut at `cut` begins: up to
-/// [`WINDOW_OVERLAP_BYTES`] earlier, just after a space or line break so the
-/// window does not start inside a word.
-fn overlap_start(text: &str, cut: usize) -> usize {
-    let from = floor_char_boundary(text, cut.saturating_sub(WINDOW_OVERLAP_BYTES));
-    let head = &text.as_bytes()[from..cut];
-    match memchr::memchr2(b' ', b'\n', head) {
-        Some(i) => from + i + 1,
-        None => from,
+    pub fn scan_segments(&self, segments: &[SegmentView<'_>]) -> Report {
+        self.run().segments(segments)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::Verdict;
+    use crate::engine::WINDOW_BYTES;
+    use crate::report::{Part, ProblemCode, Status, Verdict};
 
     #[test]
     fn the_scanner_is_send_and_sync() {
@@ -750,14 +673,14 @@ mod tests {
     fn a_marking_in_a_page_header_is_a_banner_and_keeps_its_location() {
         let path = vec!["dossier.zip".to_string(), "note.docx".to_string()];
         let segments = [
-            TextSegment {
+            SegmentView {
                 text: "Secret",
                 part: Part::Header,
                 page: Some(3),
                 path: &path,
                 pixels: None,
             },
-            TextSegment {
+            SegmentView {
                 text: "Le secret de la réussite.",
                 part: Part::Body,
                 page: Some(3),
@@ -782,7 +705,7 @@ mod tests {
 
     #[test]
     fn a_sentence_in_a_footer_is_not_a_banner() {
-        let segment = TextSegment {
+        let segment = SegmentView {
             text: "Document soumis au secret professionnel.",
             part: Part::Footer,
             page: Some(1),

@@ -421,7 +421,7 @@ fn encoded_word(word: &str) -> Option<(String, usize, bool)> {
     }
     let bytes = match encoding {
         "Q" | "q" => q_decode(payload),
-        "B" | "b" => crate::validate::base64_decode(payload)?,
+        "B" | "b" => crate::base64::decode(payload)?,
         _ => return None,
     };
     let length = 2 + label.len() + 1 + encoding.len() + 1 + end + 2;
@@ -475,7 +475,7 @@ mod tests {
     use crate::report::{Part, ProblemCode};
 
     fn read(message: &str) -> Extraction {
-        let mut ex = Extractor::new(super::super::Context::new(crate::policy::Limits::default()));
+        let mut ex = Extractor::new(super::super::Context::new(crate::budget::Limits::default()));
         super::extract(&mut ex, message.as_bytes(), &["m.eml".to_string()], 1);
         ex.finish()
     }

@@ -7,6 +7,9 @@
 //! damaged parts) is reported as a problem, so that the default policy fails
 //! closed.
 
+mod archive;
+mod encoding;
+mod entities;
 pub mod image;
 mod mail;
 mod office;

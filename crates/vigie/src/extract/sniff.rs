@@ -1,6 +1,10 @@
 //! What a run of bytes is, from its content: magic bytes and container
 //! structure, never a file name.
 
+use std::io::Cursor;
+
+use ::zip::ZipArchive;
+
 /// The formats vigie tells apart.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -43,12 +47,12 @@ pub fn format(bytes: &[u8]) -> Format {
         return Format::Image;
     }
     let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
-    if !utf16 && !super::text::looks_like_text(bytes) {
+    if !utf16 && !super::encoding::looks_like_text(bytes) {
         return Format::Binary;
     }
     if utf16 {
         // Markup in UTF-16 is markup: its decoded head tells.
-        let decoded = super::text::decode(head);
+        let decoded = super::encoding::decode(head);
         let start = lowered_start(&decoded, 512);
         return match markup(&start) {
             Some(format) => format,
@@ -61,7 +65,7 @@ pub fn format(bytes: &[u8]) -> Format {
     }
     // Whether it is JSON in full is for the reader to say: text that is
     // not is read as plain text.
-    if super::text::looks_like_json(&start) {
+    if looks_like_json(&start) {
         return Format::Json;
     }
     if is_email(&String::from_utf8_lossy(mail_head(bytes)).to_ascii_lowercase()) {
@@ -220,7 +224,7 @@ pub(crate) fn is_html_fragment(start: &str) -> bool {
         });
         numeric
             || (rest.get(name_end..).is_some_and(|r| r.starts_with(';'))
-                && super::text::entity(name).is_some())
+                && super::entities::entity(name).is_some())
     });
     tag || entity || start.contains("<!--")
 }
@@ -268,6 +272,51 @@ fn is_email(start: &str) -> bool {
         addressed |= matches!(name, "to" | "subject");
     }
     headers >= 2 && (telling || (date && addressed))
+}
+
+/// The two families of zipped office documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OfficeKind {
+    /// Office Open XML (ECMA-376).
+    Ooxml,
+    /// OpenDocument (ISO/IEC 26300).
+    Odf,
+}
+
+/// Which family of office document a zip archive is, if any: by its
+/// `[Content_Types].xml` part (Office Open XML) or its `mimetype` entry
+/// (OpenDocument), as the standards define them.
+pub(crate) fn office_kind(archive: &mut ZipArchive<Cursor<&[u8]>>) -> Option<OfficeKind> {
+    if archive.index_for_name("[Content_Types].xml").is_some() {
+        return Some(OfficeKind::Ooxml);
+    }
+    let index = archive.index_for_name("mimetype")?;
+    let mut mimetype = Vec::new();
+    let mut entry = archive.by_index(index).ok()?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(&mut entry, 128), &mut mimetype).ok()?;
+    mimetype
+        .starts_with(b"application/vnd.oasis.opendocument")
+        .then_some(OfficeKind::Odf)
+}
+
+/// Whether the start of a text looks like JSON (after white space and a
+/// byte order mark): an object opening on a key or closing, or an array
+/// opening on a value or closing. The reader decides the rest.
+pub(super) fn looks_like_json(start: &str) -> bool {
+    let text = start.trim_start_matches('\u{FEFF}').trim_start();
+    let mut chars = text.chars();
+    let first = chars.next();
+    let next = chars.as_str().trim_start().chars().next();
+    match (first, next) {
+        (Some('{'), Some(c)) => matches!(c, '"' | '}'),
+        (Some('['), Some(c)) => {
+            matches!(c, '{' | '[' | '"' | ']' | '-' | '0'..='9')
+                || ["true", "false", "null"]
+                    .iter()
+                    .any(|l| chars.as_str().trim_start().starts_with(l))
+        }
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -324,5 +373,30 @@ mod tests {
         );
         assert_eq!(format(b"Vec<String> and R&D, a < b"), Format::Text);
         assert_eq!(format(b"fish & chips; AT&T;"), Format::Text);
+    }
+
+    #[test]
+    fn json_is_told_by_its_start() {
+        for yes in [
+            "{\"a\":1}",
+            " \n[{\"a\":1}]",
+            "[1, 2]",
+            "[]",
+            "{}",
+            "\u{FEFF}[true]",
+            "[\"x\"]",
+        ] {
+            assert!(looks_like_json(yes), "{yes}");
+        }
+        for no in [
+            "[link](http://x)",
+            "{note} DIFFUSION",
+            "[DR] note",
+            "{\\rtf1",
+            "x {\"a\":1}",
+            "[",
+        ] {
+            assert!(!looks_like_json(no), "{no}");
+        }
     }
 }

@@ -17,17 +17,13 @@
 //! read as metadata.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use ::zip::ZipArchive;
-use flate2::{Decompress, FlushDecompress, Status};
 
-use super::{Extractor, child, located, office};
+use super::archive::{entry_cap, entry_name, inflate, read_entry};
+use super::{Extractor, child, located, office, sniff};
 use crate::report::{Part, ProblemCode};
-
-/// Compressed sizes below this count as this much for the ratio limit, so
-/// that a small, well-compressed text file is not taken for a bomb.
-const RATIO_FLOOR: u64 = 64 << 10;
 
 /// Reads the archive in `bytes`, found at `path`.
 pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: u32) {
@@ -70,7 +66,7 @@ pub(super) fn extract(ex: &mut Extractor, bytes: &[u8], path: &[String], depth: 
         );
     }
     comments(ex, &mut archive, path);
-    if let Some(kind) = office::kind(&mut archive) {
+    if let Some(kind) = sniff::office_kind(&mut archive) {
         office::extract(ex, &mut archive, kind, path, depth);
     } else {
         central_view(ex, &mut archive, path, depth);
@@ -133,66 +129,6 @@ pub(super) fn ends_with_archive(bytes: &[u8]) -> bool {
             && cd_start >= cd_offset as usize
             && bytes.get(cd_start..cd_start + 4) == Some(b"PK\x01\x02")
     })
-}
-
-/// The name of entry `index`, if its header can be read.
-pub(super) fn entry_name(archive: &mut ZipArchive<Cursor<&[u8]>>, index: usize) -> Option<String> {
-    let entry = archive.by_index_raw(index).ok()?;
-    entry.name().ok().map(|name| name.into_owned())
-}
-
-/// Reads entry `index` whole, within the budget.
-pub(super) fn read_entry(
-    ex: &mut Extractor,
-    archive: &mut ZipArchive<Cursor<&[u8]>>,
-    index: usize,
-) -> Result<Vec<u8>, (ProblemCode, String)> {
-    {
-        let raw = archive
-            .by_index_raw(index)
-            .map_err(|e| (ProblemCode::Corrupt, format!("unreadable entry ({e})")))?;
-        if raw.encrypted() {
-            return Err((ProblemCode::Encrypted, "encrypted entry".to_string()));
-        }
-    }
-    let limits = *ex.budget().limits();
-    let inflatable = ex.budget().inflatable();
-    let mut entry = archive
-        .by_index(index)
-        .map_err(|e| (ProblemCode::Corrupt, format!("unreadable entry ({e})")))?;
-    let by_ratio = entry
-        .compressed_size()
-        .max(RATIO_FLOOR)
-        .saturating_mul(limits.max_inflation_ratio);
-    let cap = limits.max_entry_bytes.min(by_ratio).min(inflatable);
-    let mut data = Vec::new();
-    let read = (&mut entry)
-        .take(cap + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| {
-            (
-                ProblemCode::Corrupt,
-                format!("entry does not inflate ({e})"),
-            )
-        })?;
-    let read = read as u64;
-    if read > cap {
-        let why = if cap == inflatable {
-            "the scan's inflated-bytes limit"
-        } else if cap == by_ratio {
-            "the inflation-ratio limit (a zip bomb?)"
-        } else {
-            "the per-entry limit"
-        };
-        return Err((
-            ProblemCode::Limit,
-            format!("entry inflates past {cap} bytes, {why}; not read"),
-        ));
-    }
-    ex.budget()
-        .inflate(read)
-        .map_err(|e| (ProblemCode::Limit, e.0))?;
-    Ok(data)
 }
 
 /// A message when two entries claim overlapping bytes of the archive.
@@ -430,57 +366,6 @@ fn after_descriptor(bytes: &[u8], at: usize) -> usize {
         .unwrap_or(start + 12)
 }
 
-/// What inflating a raw deflate stream gave.
-struct Inflated {
-    /// The bytes that came out, if they were kept.
-    data: Vec<u8>,
-    /// How many bytes came out (at most one chunk past the cap).
-    total: u64,
-    /// How many compressed bytes the stream took, if it ended.
-    consumed: Option<usize>,
-}
-
-/// Inflates a raw deflate stream, stopping once more than `cap` bytes came
-/// out; keeps what came out if `keep`.
-fn inflate(input: &[u8], cap: u64, keep: bool) -> Inflated {
-    let mut inflater = Decompress::new(false);
-    let mut chunk = vec![0u8; 32 << 10];
-    let mut data = Vec::new();
-    loop {
-        let (in_before, out_before) = (inflater.total_in(), inflater.total_out());
-        let from = usize::try_from(in_before).unwrap_or(usize::MAX);
-        let status = inflater.decompress(
-            input.get(from..).unwrap_or(&[]),
-            &mut chunk,
-            FlushDecompress::None,
-        );
-        let produced = usize::try_from(inflater.total_out() - out_before).unwrap_or(0);
-        if keep {
-            data.extend_from_slice(chunk.get(..produced).unwrap_or(&[]));
-        }
-        let total = inflater.total_out();
-        let progressed = produced > 0 || inflater.total_in() > in_before;
-        match status {
-            Ok(Status::StreamEnd) => {
-                let consumed = usize::try_from(inflater.total_in()).ok();
-                return Inflated {
-                    data,
-                    total,
-                    consumed,
-                };
-            }
-            Ok(_) if progressed && total <= cap => {}
-            _ => {
-                return Inflated {
-                    data,
-                    total,
-                    consumed: None,
-                };
-            }
-        }
-    }
-}
-
 /// Why the central directory and the local headers tell different stories,
 /// if they do: more than one end record outside the entries' data, a local
 /// header the directory does not list, or one that disagrees with it.
@@ -636,17 +521,4 @@ fn read_local(
         .inflate(data.len() as u64)
         .map_err(|e| (ProblemCode::Limit, e.0))?;
     Ok(data)
-}
-
-/// The most an entry of `compressed` bytes may inflate to: the entry limit,
-/// the inflation-ratio limit and what the scan may still inflate.
-fn entry_cap(ex: &mut Extractor, compressed: u64) -> u64 {
-    let limits = *ex.budget().limits();
-    let by_ratio = compressed
-        .max(RATIO_FLOOR)
-        .saturating_mul(limits.max_inflation_ratio);
-    limits
-        .max_entry_bytes
-        .min(by_ratio)
-        .min(ex.budget().inflatable())
 }

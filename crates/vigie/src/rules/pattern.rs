@@ -27,6 +27,8 @@ use serde::Deserialize;
 use crate::report::Confidence;
 use crate::validate::Validator;
 
+pub use crate::redact::Mask;
+
 /// Where a pattern's regex runs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Gate {
@@ -36,29 +38,6 @@ pub enum Gate {
     AtSign,
     /// Around these keywords, in matching form (found by the matcher).
     Keywords(Vec<Vec<u8>>),
-}
-
-/// How an excerpt of a finding is masked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "kebab-case")]
-pub enum Mask {
-    /// Shown as written: markings.
-    #[default]
-    None,
-    /// A few characters at each end of long values, `*` elsewhere:
-    /// `FR76 **** **** **** **** ***0 189`.
-    Ends,
-    /// The first letter of the mailbox and the domain: `j***@example.fr`.
-    Email,
-    /// The first `mask_keep` characters, then `****…`: `ghp_****…`.
-    KeepPrefix,
-    /// The first line (a key's armour line), then `****…`.
-    FirstLine,
-    /// Nothing at all: `********`.
-    All,
-    /// A URL with credentials: scheme, user and host shown, the password
-    /// masked: `postgres://app:****@db.example.fr`.
-    UrlCredentials,
 }
 
 /// One compiled pattern of a data rule.

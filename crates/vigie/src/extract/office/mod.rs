@@ -34,35 +34,13 @@ use ::zip::ZipArchive;
 use quick_xml::Reader;
 use quick_xml::events::Event;
 
-use super::zip::{entry_name, read_entry};
+use super::archive::{entry_name, read_entry};
+use super::sniff::OfficeKind;
 use super::{Extractor, child, located};
 use crate::report::{Part, ProblemCode};
 use custom::custom_properties;
 use rules::XmlRules;
 use walk::{Walked, walk};
-
-/// The two families of zipped office documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum OfficeKind {
-    /// Office Open XML (ECMA-376).
-    Ooxml,
-    /// OpenDocument (ISO/IEC 26300).
-    Odf,
-}
-
-/// Which family an archive belongs to, if any.
-pub(super) fn kind(archive: &mut ZipArchive<Cursor<&[u8]>>) -> Option<OfficeKind> {
-    if archive.index_for_name("[Content_Types].xml").is_some() {
-        return Some(OfficeKind::Ooxml);
-    }
-    let index = archive.index_for_name("mimetype")?;
-    let mut mimetype = Vec::new();
-    let mut entry = archive.by_index(index).ok()?;
-    std::io::Read::read_to_end(&mut std::io::Read::take(&mut entry, 128), &mut mimetype).ok()?;
-    mimetype
-        .starts_with(b"application/vnd.oasis.opendocument")
-        .then_some(OfficeKind::Odf)
-}
 
 /// What to do with one entry of an office archive.
 enum Role {

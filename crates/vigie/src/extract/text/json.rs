@@ -398,26 +398,6 @@ fn is_html(value: &str) -> bool {
         ))
 }
 
-/// Whether the start of a text looks like JSON (after white space and a
-/// byte order mark): an object opening on a key or closing, or an array
-/// opening on a value or closing. The reader decides the rest.
-pub(crate) fn looks_like_json(start: &str) -> bool {
-    let text = start.trim_start_matches('\u{FEFF}').trim_start();
-    let mut chars = text.chars();
-    let first = chars.next();
-    let next = chars.as_str().trim_start().chars().next();
-    match (first, next) {
-        (Some('{'), Some(c)) => matches!(c, '"' | '}'),
-        (Some('['), Some(c)) => {
-            matches!(c, '{' | '[' | '"' | ']' | '-' | '0'..='9')
-                || ["true", "false", "null"]
-                    .iter()
-                    .any(|l| chars.as_str().trim_start().starts_with(l))
-        }
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -495,31 +475,6 @@ mod tests {
         assert_eq!(stopped, Err(NotJson::Stopped));
         let (capped, _) = json_text(&"[\"abc\",".repeat(1000), 100, &mut |_| true).unwrap();
         assert!((101..120).contains(&capped.len()), "{}", capped.len());
-    }
-
-    #[test]
-    fn json_is_told_by_its_start() {
-        for yes in [
-            "{\"a\":1}",
-            " \n[{\"a\":1}]",
-            "[1, 2]",
-            "[]",
-            "{}",
-            "\u{FEFF}[true]",
-            "[\"x\"]",
-        ] {
-            assert!(looks_like_json(yes), "{yes}");
-        }
-        for no in [
-            "[link](http://x)",
-            "{note} DIFFUSION",
-            "[DR] note",
-            "{\\rtf1",
-            "x {\"a\":1}",
-            "[",
-        ] {
-            assert!(!looks_like_json(no), "{no}");
-        }
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! Tag markup, HTML and XML: tags removed, entities decoded, the text a
 //! reader does not see (hidden elements, comments, attributes) kept apart.
 
-use super::entities::decode_entities_into;
 use super::table::Tables;
 use super::{MAX_DATA_URIS, Markup, joined};
+use crate::extract::entities::decode_entities_into;
 
 /// HTML elements after which a line ends.
 const BLOCK_ELEMENTS: &[&str] = &[

@@ -7,8 +7,6 @@
 //! comments, RTF `\v`) is kept apart from what they see, so that a marking
 //! hidden from the reader is still found, and said to be hidden.
 
-mod encoding;
-mod entities;
 mod json;
 mod markup;
 mod rtf;
@@ -18,11 +16,10 @@ use super::sniff::Format;
 use super::{Extractor, child, located};
 use crate::report::{Part, ProblemCode};
 
-pub(crate) use encoding::windows_1252_char;
-pub use encoding::{decode, decode_owned, looks_like_text, windows_1252};
-pub use entities::decode_entities;
-pub(crate) use entities::entity;
-pub(crate) use json::looks_like_json;
+pub(crate) use super::encoding::windows_1252_char;
+pub use super::encoding::{decode, decode_owned, looks_like_text, windows_1252};
+pub use super::entities::decode_entities;
+pub(crate) use super::entities::entity;
 pub(crate) use markup::{html_parts, xml_parts};
 pub use markup::{html_to_text, xml_to_text};
 use rtf::MAX_RTF_DEPTH;
@@ -147,7 +144,7 @@ fn push_markup(ex: &mut Extractor, markup: Markup, path: &[String]) {
             ex.problem(ProblemCode::Limit, located(&entry_path, &exceeded.0));
             return;
         }
-        match crate::validate::base64_decode(encoded) {
+        match crate::base64::decode(encoded) {
             // The path's length stands for the nesting depth: each level
             // of dispatch adds one name to it.
             Some(bytes) => ex.dispatch(&bytes, &entry_path, path.len() as u32 + 1),
@@ -235,7 +232,7 @@ mod tests {
     fn extracted(
         bytes: &[u8],
         format: Format,
-        limits: crate::policy::Limits,
+        limits: crate::budget::Limits,
     ) -> super::super::Extraction {
         let mut ex = Extractor::new(super::super::Context::new(limits));
         extract(&mut ex, bytes, format, &["x".to_string()]);
@@ -244,7 +241,7 @@ mod tests {
 
     #[test]
     fn text_formats_read_under_the_budget_keep_hidden_text_apart() {
-        let limits = crate::policy::Limits::default();
+        let limits = crate::budget::Limits::default();
         let page = br#"<p>Bonjour</p><p style="display:none">DIFFUSION RESTREINTE</p>"#;
         let out = extracted(page, Format::Html, limits);
         let parts: Vec<(Part, &str)> = out
@@ -267,14 +264,14 @@ mod tests {
         let out = extracted(xml, Format::Xml, limits);
         assert_eq!(out.problems.len(), 1);
         assert_eq!(out.problems[0].code, ProblemCode::Unsupported);
-        let limits = crate::policy::Limits {
+        let limits = crate::budget::Limits {
             max_steps: 1000,
             ..limits
         };
         let out = extracted("<p>x</p>".repeat(10_000).as_bytes(), Format::Html, limits);
         assert_eq!(out.problems[0].code, ProblemCode::Limit);
         let deep = [b"{\\rtf1 ".as_slice(), &[b'{'; 1000], b"x"].concat();
-        let out = extracted(&deep, Format::Rtf, crate::policy::Limits::default());
+        let out = extracted(&deep, Format::Rtf, crate::budget::Limits::default());
         assert_eq!(out.problems[0].code, ProblemCode::Limit);
     }
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::windows_1252_char;
+use super::encoding::windows_1252_char;
 
 /// Decodes `&amp;`, `&#233;`, `&#xE9;` and the named entities of Latin
 /// text, as a browser does (see `entity`).

@@ -11,12 +11,12 @@
 mod output;
 mod walk;
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use vigie::{Policy, Report, Scanner, Verdict};
+use vigie::{Policy, Report, ScanInput, ScanOptions, Scanner, Verdict};
 use walk::{Item, Walk};
 
 /// Exit status for an error, distinct from the verdict statuses 0 to 2.
@@ -210,7 +210,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 }
             };
             let walk = Walk::new(with_stdin_by_default(paths), follow_symlinks);
-            scan(&scanner, scope.as_deref(), walk, format, colour)
+            // The scope's policy, made once for every file.
+            let scoped = scope.map(|scope| scanner.policy().for_scope(&scope));
+            let options = match &scoped {
+                Some(policy) => ScanOptions::new().policy(policy),
+                None => ScanOptions::new(),
+            };
+            scan(&scanner, &options, walk, format, colour)
         }
         Command::Rules { rule_packs, format } => {
             let scanner = build_scanner(None, &rule_packs)?;
@@ -234,7 +240,7 @@ fn with_stdin_by_default(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 /// skipped or could not be read on standard error. Gives the exit status.
 fn scan(
     scanner: &Scanner,
-    scope: Option<&str>,
+    options: &ScanOptions<'_>,
     walk: Walk,
     format: Format,
     colour: bool,
@@ -253,10 +259,9 @@ fn scan(
                          `vigie scan --help` for more"
                     );
                 }
-                scan_reader(scanner, scope, io::stdin().lock(), "-")
-                    .map_err(|error| error.to_string())
+                scan_stdin(scanner, options).map_err(|error| error.to_string())
             }
-            Item::File(found) => scan_file(scanner, scope, &found),
+            Item::File(found) => scan_file(scanner, options, &found),
             Item::Skipped { path, reason } => {
                 eprintln!("vigie: skipped {}: {reason}", output::display_path(&path));
                 continue;
@@ -308,35 +313,29 @@ fn scan(
 /// and scans it; the report's source is its path.
 fn scan_file(
     scanner: &Scanner,
-    scope: Option<&str>,
+    options: &ScanOptions<'_>,
     found: &walk::FoundFile,
 ) -> Result<Report, String> {
     let cannot_read =
         |error: io::Error| format!("cannot read {}: {error}", output::display_path(&found.path));
     let file = found.open().map_err(cannot_read)?;
-    let source = found.path.to_string_lossy();
+    let name = found.path.to_string_lossy();
     // Scanned as an open file, so that its size is checked before it is read.
-    let report = match scope {
-        Some(scope) => scanner.in_scope(scope).scan_open_file(file, &source),
-        None => scanner.scan_open_file(file, &source),
-    };
-    report.map_err(|error| match error {
-        vigie::Error::Io { source, .. } => cannot_read(source),
-        other => other.to_string(),
-    })
+    scanner
+        .scan(ScanInput::File { file, name: &name }, options)
+        .map_err(|error| match error {
+            vigie::Error::Io { source, .. } => cannot_read(source),
+            other => other.to_string(),
+        })
 }
 
-/// Scans everything `reader` gives (up to the policy's `max_input_bytes`)
-/// under the scope, if any; `source` names the input in the report.
-fn scan_reader(
-    scanner: &Scanner,
-    scope: Option<&str>,
-    reader: impl Read,
-    source: &str,
-) -> Result<Report, vigie::Error> {
-    let report = match scope {
-        Some(scope) => scanner.in_scope(scope).scan_reader(reader, Some(source)),
-        None => scanner.scan_reader(reader, Some(source)),
-    }?;
-    Ok(report.with_source(source))
+/// Scans everything standard input gives (up to the policy's
+/// `max_input_bytes`); the report's source, and its findings' path, is `-`.
+fn scan_stdin(scanner: &Scanner, options: &ScanOptions<'_>) -> Result<Report, vigie::Error> {
+    let mut stdin = io::stdin().lock();
+    let input = ScanInput::Reader {
+        reader: &mut stdin,
+        name: Some("-"),
+    };
+    Ok(scanner.scan(input, options)?.with_source("-"))
 }

@@ -589,7 +589,7 @@ def vigie_command():
     Python package's `python -m vigie`, which behaves the same."""
     root = pathlib.Path(__file__).resolve().parents[2]
     for profile in ("release", "debug"):
-        binary = root / "target" / profile / "vigie"
+        binary = root / os.environ.get("CARGO_TARGET_DIR", "target") / profile / "vigie"
         if binary.exists():
             return [str(binary)]
     return [sys.executable, "-m", "vigie"]

@@ -1,27 +1,61 @@
 //! The `vigie` command: scans messages and files for protective markings and
 //! prints one report per input.
 //!
-//! Exit status: 0 when every input is allowed, 1 when the worst verdict is
-//! warn, 2 when it is block, 3 on an error (unreadable path, bad policy).
-//! An unreadable entry of a tree is an error that does not stop the walk:
-//! the rest is scanned and reported, and the status is 3.
+//! Exit status ([`EXIT_STATUSES`]): 0 when every input is allowed, 1 when
+//! the worst verdict is warn, 2 when it is block, 3 on an error (unreadable
+//! path, bad policy), 4 on a usage error (nothing was done), 5 when there
+//! was nothing to scan (an empty directory). An unreadable entry of a tree
+//! is an error that does not stop the walk: the rest is scanned and
+//! reported, and the status is 3.
 
 mod output;
 mod walk;
 
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use vigie::{Policy, Report, Scanner, Verdict};
+use vigie::{Policy, Report, ScanInput, ScanOptions, Scanner, Verdict};
 use walk::{Item, Walk};
 
 /// Exit status for an error, distinct from the verdict statuses 0 to 2.
 const EXIT_ERROR: u8 = 3;
+/// Exit status for a command line vigie cannot run (no command, an unknown
+/// option, a bad value): not 2, which means block.
+const EXIT_USAGE: u8 = 4;
+/// Exit status when the paths named held no file to scan: nothing was
+/// scanned, which is not "allowed".
+const EXIT_NOTHING: u8 = 5;
+
+/// The exit statuses, as `vigie --help` and `vigie scan --help` give them.
+const EXIT_STATUSES: &str = "\
+Exit status:
+  0  every input scanned is allowed
+  1  the worst verdict is warn
+  2  the worst verdict is block
+  3  an error: a path or entry that cannot be read, a special file named,
+     a bad policy or rule pack (the other inputs are still scanned)
+  4  a usage error: no command, an unknown option, a bad value
+  5  nothing to scan: the directories named hold no file";
 
 #[derive(Parser)]
-#[command(name = "vigie", version, about = "Finds protective markings in messages and files", long_about = None)]
+#[command(
+    name = "vigie",
+    version,
+    about = "Finds protective markings and sensitive data in messages and files",
+    long_about = None,
+    after_help = concat!(
+        "Examples:\n",
+        "  vigie scan note.pdf dossier/       scan files and directories\n",
+        "  printf 'SECRET\\n' | vigie scan     scan standard input\n",
+        "  vigie scan --format json dossier/  one JSON report per line\n",
+        "  vigie rules                        list the rules and their levels\n",
+        "\n",
+        "Exit status: 0 allow, 1 warn, 2 block, 3 error, 4 usage error, 5 nothing to scan\n",
+        "(see `vigie scan --help`)."
+    )
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -37,8 +71,10 @@ enum Command {
     /// are named on standard error. An entry that cannot be read is named
     /// there too, and the walk goes on.
     ///
-    /// Exit status: 0 all allowed, 1 worst verdict warn, 2 worst verdict
-    /// block, 3 error (such as an entry that could not be read).
+    /// With no path, or `-`, reads standard input. With `--format json`,
+    /// standard output holds one JSON report per line and nothing else
+    /// (no line at all when there was nothing to scan).
+    #[command(after_help = EXIT_STATUSES)]
     Scan {
         /// Policy file (TOML); the default policy otherwise (ceiling 1).
         #[arg(long, value_name = "FILE")]
@@ -96,9 +132,12 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(error) => {
-            // clap exits 2 on usage errors, which would read as "block".
+            // Help and version go to standard output and succeed; anything
+            // else (bare `vigie` included, which shows the help) goes to
+            // standard error as a usage error. clap would exit 2, which
+            // here means "block".
             let _ = error.print();
-            return ExitCode::from(if error.use_stderr() { EXIT_ERROR } else { 0 });
+            return ExitCode::from(if error.use_stderr() { EXIT_USAGE } else { 0 });
         }
     };
     match run(cli) {
@@ -171,7 +210,13 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 }
             };
             let walk = Walk::new(with_stdin_by_default(paths), follow_symlinks);
-            scan(&scanner, scope.as_deref(), walk, format, colour)
+            // The scope's policy, made once for every file.
+            let scoped = scope.map(|scope| scanner.policy().for_scope(&scope));
+            let options = match &scoped {
+                Some(policy) => ScanOptions::new().policy(policy),
+                None => ScanOptions::new(),
+            };
+            scan(&scanner, &options, walk, format, colour)
         }
         Command::Rules { rule_packs, format } => {
             let scanner = build_scanner(None, &rule_packs)?;
@@ -195,7 +240,7 @@ fn with_stdin_by_default(paths: Vec<PathBuf>) -> Vec<PathBuf> {
 /// skipped or could not be read on standard error. Gives the exit status.
 fn scan(
     scanner: &Scanner,
-    scope: Option<&str>,
+    options: &ScanOptions<'_>,
     walk: Walk,
     format: Format,
     colour: bool,
@@ -203,13 +248,34 @@ fn scan(
     let mut out = io::stdout().lock();
     let mut worst = Verdict::Allow;
     let mut had_error = false;
+    let mut reports = 0usize;
     for item in walk {
         let scanned = match item {
-            Item::Stdin => scan_reader(scanner, scope, io::stdin().lock(), "-")
-                .map_err(|error| error.to_string()),
-            Item::File(found) => scan_file(scanner, scope, &found),
+            Item::Stdin => {
+                if io::stdin().is_terminal() {
+                    // Otherwise a newcomer's bare `vigie scan` looks hung.
+                    eprintln!(
+                        "vigie: reading standard input until end of file (Ctrl-D); \
+                         `vigie scan --help` for more"
+                    );
+                }
+                scan_stdin(scanner, options).map_err(|error| error.to_string())
+            }
+            Item::File(found) => scan_file(scanner, options, &found),
             Item::Skipped { path, reason } => {
                 eprintln!("vigie: skipped {}: {reason}", output::display_path(&path));
+                continue;
+            }
+            Item::NothingIn { path, skipped } => {
+                let skipped = match skipped {
+                    0 => String::new(),
+                    1 => " (1 entry skipped)".to_string(),
+                    n => format!(" ({n} entries skipped)"),
+                };
+                eprintln!(
+                    "vigie: no file to scan in {}{skipped}",
+                    output::display_path(&path)
+                );
                 continue;
             }
             Item::Failed { path, reason } => Err(format!(
@@ -220,6 +286,7 @@ fn scan(
         match scanned {
             Ok(report) => {
                 worst = worst.max(report.verdict);
+                reports += 1;
                 output::report(&mut out, &report, format, colour)?;
             }
             Err(message) => {
@@ -231,6 +298,8 @@ fn scan(
     out.flush()?;
     Ok(if had_error {
         EXIT_ERROR
+    } else if reports == 0 {
+        EXIT_NOTHING
     } else {
         match worst {
             Verdict::Allow => 0,
@@ -244,35 +313,29 @@ fn scan(
 /// and scans it; the report's source is its path.
 fn scan_file(
     scanner: &Scanner,
-    scope: Option<&str>,
+    options: &ScanOptions<'_>,
     found: &walk::FoundFile,
 ) -> Result<Report, String> {
     let cannot_read =
         |error: io::Error| format!("cannot read {}: {error}", output::display_path(&found.path));
     let file = found.open().map_err(cannot_read)?;
-    let source = found.path.to_string_lossy();
+    let name = found.path.to_string_lossy();
     // Scanned as an open file, so that its size is checked before it is read.
-    let report = match scope {
-        Some(scope) => scanner.in_scope(scope).scan_open_file(file, &source),
-        None => scanner.scan_open_file(file, &source),
-    };
-    report.map_err(|error| match error {
-        vigie::Error::Io { source, .. } => cannot_read(source),
-        other => other.to_string(),
-    })
+    scanner
+        .scan(ScanInput::File { file, name: &name }, options)
+        .map_err(|error| match error {
+            vigie::Error::Io { source, .. } => cannot_read(source),
+            other => other.to_string(),
+        })
 }
 
-/// Scans everything `reader` gives (up to the policy's `max_input_bytes`)
-/// under the scope, if any; `source` names the input in the report.
-fn scan_reader(
-    scanner: &Scanner,
-    scope: Option<&str>,
-    reader: impl Read,
-    source: &str,
-) -> Result<Report, vigie::Error> {
-    let report = match scope {
-        Some(scope) => scanner.in_scope(scope).scan_reader(reader, Some(source)),
-        None => scanner.scan_reader(reader, Some(source)),
-    }?;
-    Ok(report.with_source(source))
+/// Scans everything standard input gives (up to the policy's
+/// `max_input_bytes`); the report's source, and its findings' path, is `-`.
+fn scan_stdin(scanner: &Scanner, options: &ScanOptions<'_>) -> Result<Report, vigie::Error> {
+    let mut stdin = io::stdin().lock();
+    let input = ScanInput::Reader {
+        reader: &mut stdin,
+        name: Some("-"),
+    };
+    Ok(scanner.scan(input, options)?.with_source("-"))
 }

@@ -15,6 +15,11 @@
 //!   refused when named. [`FoundFile::open`] checks what it opened, so that
 //!   an entry swapped for one of them during the walk is not read either.
 //!
+//! - A directory named on the command line that holds no file to scan (it
+//!   is empty, or everything in it was skipped) is said to be so
+//!   ([`Item::NothingIn`]): nothing scanned is not the same as allowed.
+//! - Standard input named twice is read once.
+//!
 //! The walk is lazy: a directory is listed when it is reached, so that what
 //! is said about an entry comes in order with the reports.
 
@@ -47,6 +52,14 @@ pub enum Item {
         /// What went wrong.
         reason: Failure,
     },
+    /// A directory named on the command line, walked to its end, in which
+    /// there was no file to scan and nothing that failed.
+    NothingIn {
+        /// The directory, as named.
+        path: PathBuf,
+        /// How many entries of its tree were skipped (and named).
+        skipped: usize,
+    },
 }
 
 /// Why an entry was skipped.
@@ -59,6 +72,8 @@ pub enum Skip {
     SeenFile(PathBuf),
     /// A directory already walked under the name it holds.
     SeenDirectory(PathBuf),
+    /// Standard input, named again: it was read to its end the first time.
+    SeenStdin,
 }
 
 /// Why an entry could not be read.
@@ -113,6 +128,18 @@ pub struct Walk {
     pending: Vec<Pending>,
     seen_files: HashMap<FileId, PathBuf>,
     seen_directories: HashMap<FileId, PathBuf>,
+    stdin_seen: bool,
+    /// The directory named on the command line being walked, and what its
+    /// tree gave so far.
+    root: Option<Root>,
+}
+
+/// What the tree of one directory named on the command line gave.
+struct Root {
+    path: PathBuf,
+    files: usize,
+    failed: usize,
+    skipped: usize,
 }
 
 /// The paths of one directory (or of the command line) still to visit.
@@ -134,6 +161,8 @@ impl Walk {
             }],
             seen_files: HashMap::new(),
             seen_directories: HashMap::new(),
+            stdin_seen: false,
+            root: None,
         }
     }
 
@@ -141,6 +170,12 @@ impl Walk {
     /// entries are now pending.
     fn visit(&mut self, path: PathBuf, named: bool) -> Option<Item> {
         if named && path == Path::new("-") {
+            if std::mem::replace(&mut self.stdin_seen, true) {
+                return Some(Item::Skipped {
+                    path,
+                    reason: Skip::SeenStdin,
+                });
+            }
             return Some(Item::Stdin);
         }
         let through_link = named || self.follow_symlinks;
@@ -156,7 +191,16 @@ impl Walk {
             });
         }
         if file_type.is_dir() {
-            return self.enter(path, &metadata);
+            let item = self.enter(path.clone(), &metadata);
+            if named && item.is_none() {
+                self.root = Some(Root {
+                    path,
+                    files: 0,
+                    failed: 0,
+                    skipped: 0,
+                });
+            }
+            return item;
         }
         if file_type.is_file() {
             if let Some(first) = remember(&mut self.seen_files, &path, &metadata) {
@@ -216,11 +260,31 @@ impl Iterator for Walk {
             match pending.paths.next() {
                 Some(path) => {
                     if let Some(item) = self.visit(path, named) {
+                        if let Some(root) = &mut self.root {
+                            match item {
+                                Item::File(_) | Item::Stdin => root.files += 1,
+                                Item::Failed { .. } => root.failed += 1,
+                                Item::Skipped { .. } => root.skipped += 1,
+                                Item::NothingIn { .. } => {}
+                            }
+                        }
                         return Some(item);
                     }
                 }
                 None => {
                     self.pending.pop();
+                    // Back to the command line: the named directory's tree
+                    // is done.
+                    if self.pending.len() == 1
+                        && let Some(root) = self.root.take()
+                        && root.files == 0
+                        && root.failed == 0
+                    {
+                        return Some(Item::NothingIn {
+                            path: root.path,
+                            skipped: root.skipped,
+                        });
+                    }
                 }
             }
         }
@@ -388,6 +452,7 @@ impl fmt::Display for Skip {
                 "same directory as {}, already walked (a link loop or a second name)",
                 display_path(first)
             ),
+            Skip::SeenStdin => f.write_str("standard input named again; it was read once"),
         }
     }
 }
@@ -426,13 +491,14 @@ mod tests {
     }
 
     /// The path of an item, and whether it is a file to scan (`F`), skipped
-    /// (`S`) or failed (`E`).
+    /// (`S`), failed (`E`) or a named directory with no file (`0`).
     fn describe(item: Item) -> (char, PathBuf) {
         match item {
             Item::Stdin => ('-', PathBuf::from("-")),
             Item::File(file) => ('F', file.path),
             Item::Skipped { path, .. } => ('S', path),
             Item::Failed { path, .. } => ('E', path),
+            Item::NothingIn { path, .. } => ('0', path),
         }
     }
 
@@ -449,6 +515,24 @@ mod tests {
         assert_eq!(describe(vanished), ('E', dir.join("b")));
         assert_eq!(describe(walk.next().unwrap()), ('F', dir.join("c")));
         assert!(walk.next().is_none());
+    }
+
+    #[test]
+    fn a_named_directory_with_no_file_is_said_so_after_its_tree() {
+        let empty = tree_of(&[]);
+        let full = tree_of(&["a"]);
+        fs::create_dir(empty.join("sub")).unwrap();
+        let walk = Walk::new(vec![empty.clone(), full.clone(), empty.join("sub")], false);
+        let items: Vec<(char, PathBuf)> = walk.map(describe).collect();
+        assert_eq!(
+            items,
+            [
+                ('0', empty.clone()),
+                ('F', full.join("a")),
+                // Walked already, as part of the first tree.
+                ('S', empty.join("sub")),
+            ]
+        );
     }
 
     #[test]

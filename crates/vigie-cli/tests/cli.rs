@@ -180,9 +180,10 @@ fn errors_exit_3_with_one_line_on_stderr() {
         assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("vigie: "), "{stderr}");
     }
-    // A usage error is an error too, not a "block" (clap's own status is 2).
+    // A usage error has its own status, not 2, which means "block"
+    // (clap's own status is 2).
     let usage = vigie(&["scan", "--format", "xml", "-"], Some(""));
-    assert_eq!(usage.status.code(), Some(3));
+    assert_eq!(usage.status.code(), Some(4));
     assert!(String::from_utf8_lossy(&usage.stderr).contains("xml"));
 }
 

@@ -1,7 +1,7 @@
 //! Turns findings into a verdict.
 //!
 //! A policy is read from TOML. Every key is optional; the defaults are the
-//! default policy of DESIGN.md:
+//! default policy of docs/policy.md:
 //!
 //! ```toml
 //! # Highest level the channel is cleared for (0 public … 5 top secret).

@@ -1,6 +1,6 @@
 //! The result of a scan and its serialisations.
 //!
-//! The JSON form is a public contract (DESIGN.md, "Report contract"): field
+//! The JSON form is a public contract (docs/report.md): field
 //! names and enum spellings here must not change without a major version.
 
 use std::fmt;

@@ -4,14 +4,22 @@
 //! part and container path, and the problems.
 
 use std::path::PathBuf;
-use std::time::Instant;
 
 use serde_json::Value;
-use vigie::{Confidence, Scanner};
+use vigie::{Confidence, Policy, Scanner};
 
 fn fixtures() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
 }
+
+/// Units of parsing work (`limits.max_steps`) each document of the corpus
+/// may take. The most any takes is under 5,000 (a 200-page PDF, a slide
+/// deck; a budget of 1,000 fails seven of them), the default limit is
+/// 20,000,000. A parser that regresses to re-reading what it read (a loop
+/// that grows with the square of a document) trips it: a `limit` problem
+/// the expected results do not have. Unlike a clock, it trips at the same
+/// place on every machine.
+const CORPUS_STEPS: u64 = 100_000;
 
 /// Scans every document listed in `expected_file` (found in `directory`)
 /// and fails with one line per document whose report differs from its
@@ -29,14 +37,13 @@ fn check_corpus(expected_file: &str, directory: &str, at_least: usize) {
         "{expected_file} lists {} documents",
         expected.len()
     );
-    let scanner = Scanner::new();
+    let policy = Policy::from_toml(&format!("[limits]\nmax_steps = {CORPUS_STEPS}"), "t").unwrap();
+    let scanner = Scanner::builder().policy(policy).build().unwrap();
     let mut failures = Vec::new();
     for (name, want) in expected {
-        let started = Instant::now();
         let report = scanner
             .scan_file(fixtures().join(directory).join(name))
             .unwrap();
-        let elapsed = started.elapsed();
         let wanted = want["findings"].as_array().unwrap();
         let findings: Vec<Value> = report
             .findings
@@ -64,9 +71,6 @@ fn check_corpus(expected_file: &str, directory: &str, at_least: usize) {
                 report.verdict, report.status, report.problems
             ));
         }
-        // Hostile files are answered quickly (a bound far above what a
-        // healthy run takes, so only a hang or a runaway fails it).
-        assert!(elapsed.as_secs() < 20, "{name} took {elapsed:?}");
     }
     assert!(
         failures.is_empty(),
@@ -190,14 +194,13 @@ fn zeros_zip(mebibytes: u32) -> Vec<u8> {
 }
 
 #[test]
-fn four_gibibytes_of_zeros_end_in_a_limit_problem_quickly() {
+fn four_gibibytes_of_zeros_stop_at_the_per_entry_limit() {
     let bomb = zeros_zip(4095);
     assert!(
         bomb.len() < 16 << 20,
         "the bomb itself is small: {} bytes",
         bomb.len()
     );
-    let started = Instant::now();
     let report = Scanner::new().scan_bytes(&bomb, Some("bomb.zip"));
     assert_eq!(report.status.to_string(), "unscannable");
     assert_eq!(report.verdict.to_string(), "block");
@@ -205,15 +208,18 @@ fn four_gibibytes_of_zeros_end_in_a_limit_problem_quickly() {
         serde_json::to_value(report.problems[0].code).unwrap(),
         "limit"
     );
+    // Stopped by the first cap it met, the per-entry limit: no more than
+    // 128 MiB of the 4 GiB were inflated. (Inflating is not counted in
+    // steps; a cap checked after the fact would say something else, or
+    // nothing: with the caps lifted, the same scan inflates it all and
+    // reports a bad checksum.)
+    assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
     assert!(
-        report.problems[0].message.contains("inflates past"),
+        report.problems[0]
+            .message
+            .contains("inflates past 134217728 bytes, the per-entry limit"),
         "{:?}",
         report.problems
-    );
-    assert!(
-        started.elapsed().as_secs() < 60,
-        "took {:?}",
-        started.elapsed()
     );
 }
 

@@ -191,12 +191,17 @@ fn encoded_words_by_the_thousand_are_bounded() {
     let junk = "=?".repeat(200_000) + &"=?aaaaaaaaaa".repeat(50_000);
     let message =
         format!("{HEAD}Content-Type: text/plain; x={junk}\r\n\r\nDIFFUSION RESTREINTE\r\n");
-    let started = std::time::Instant::now();
     let (report, peak) = scan_measured("", message.as_bytes(), "junk.eml");
-    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     assert_eq!(
         codes(&report),
         [ProblemCode::Limit],
+        "{:?}",
+        report.problems
+    );
+    // The linear check caught it before the header parser ran (the parser's
+    // search is not counted in steps): the message is the check's own.
+    assert!(
+        report.problems[0].message.contains("read as plain text"),
         "{:?}",
         report.problems
     );

@@ -184,7 +184,7 @@ fn default_context() -> FormContext {
 }
 
 impl RuleSet {
-    /// The built-in packs: every marking of the taxonomy in DESIGN.md.
+    /// The built-in packs: every rule of docs/taxonomy.md.
     pub fn builtin() -> Self {
         let mut set = RuleSet::default();
         for (name, source) in BUILTIN_PACKS {

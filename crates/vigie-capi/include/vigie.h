@@ -532,7 +532,7 @@ vigie_result vigie_report_get_problem(const vigie_report *report,
 
 /**
  * The report as JSON, in the format of `vigie scan --format json` (the
- * report contract of DESIGN.md). `*out` receives a NUL-terminated string
+ * report contract of docs/report.md). `*out` receives a NUL-terminated string
  * to free with `vigie_string_free`; `*out_len`, when `out_len` is not NULL,
  * its length.
  *

@@ -172,7 +172,7 @@ pub unsafe extern "C" fn vigie_report_get_problem(
 }
 
 /// The report as JSON, in the format of `vigie scan --format json` (the
-/// report contract of DESIGN.md). `*out` receives a NUL-terminated string
+/// report contract of docs/report.md). `*out` receives a NUL-terminated string
 /// to free with `vigie_string_free`; `*out_len`, when `out_len` is not NULL,
 /// its length.
 ///

@@ -4,7 +4,7 @@
 use std::ffi::c_char;
 use std::sync::Arc;
 
-use vigie_core::{Policy, Report, Scanner};
+use vigie_core::{Policy, Report, ScanInput, ScanOptions, Scanner};
 
 use crate::report::vigie_report;
 use crate::result::{Failure, vigie_result};
@@ -22,41 +22,14 @@ pub struct vigie_scanner {
 }
 
 impl vigie_scanner {
-    /// Runs `scan` with this scanner, under its scope if it has one.
-    fn with_view<R>(&self, scan: impl FnOnce(&ScannerView<'_>) -> R) -> R {
-        match &self.scope_policy {
-            Some(policy) => scan(&ScannerView::Scoped(self.scanner.with_policy(policy))),
-            None => scan(&ScannerView::Whole(&self.scanner)),
-        }
-    }
-}
-
-/// The scanner as a scan function sees it: whole, or under a scope.
-enum ScannerView<'a> {
-    Whole(&'a Scanner),
-    Scoped(vigie_core::ScopedScanner<'a>),
-}
-
-impl ScannerView<'_> {
-    fn scan_text(&self, text: &str) -> Report {
-        match self {
-            ScannerView::Whole(scanner) => scanner.scan_text(text),
-            ScannerView::Scoped(scanner) => scanner.scan_text(text),
-        }
-    }
-
-    fn scan_bytes(&self, bytes: &[u8], name: Option<&str>) -> Report {
-        match self {
-            ScannerView::Whole(scanner) => scanner.scan_bytes(bytes, name),
-            ScannerView::Scoped(scanner) => scanner.scan_bytes(bytes, name),
-        }
-    }
-
-    fn scan_file(&self, path: &std::path::Path) -> Result<Report, vigie_core::Error> {
-        match self {
-            ScannerView::Whole(scanner) => scanner.scan_file(path),
-            ScannerView::Scoped(scanner) => scanner.scan_file(path),
-        }
+    /// Scans `input` through the core's one entry, under this scanner's
+    /// scope if it has one.
+    fn scan(&self, input: ScanInput<'_>) -> Result<Report, vigie_core::Error> {
+        let options = match &self.scope_policy {
+            Some(policy) => ScanOptions::new().policy(policy),
+            None => ScanOptions::new(),
+        };
+        self.scanner.scan(input, &options)
     }
 }
 
@@ -261,7 +234,7 @@ pub unsafe extern "C" fn vigie_scan_text(
         unsafe {
             scan_into(scanner, out, |scanner| {
                 let text = str_arg(text, text_len, "text")?;
-                Ok(scanner.with_view(|view| view.scan_text(text)))
+                Ok(scanner.scan(ScanInput::Text(text))?)
             })
         }
     })
@@ -295,7 +268,7 @@ pub unsafe extern "C" fn vigie_scan_bytes(
                 let data = bytes_arg(data, data_len, "data")?;
                 let name = str_arg(name, name_len, "name")?;
                 let name = (!name.is_empty()).then_some(name);
-                let report = scanner.with_view(|view| view.scan_bytes(data, name));
+                let report = scanner.scan(ScanInput::Bytes { bytes: data, name })?;
                 Ok(match name {
                     Some(name) => report.with_source(name),
                     None => report,
@@ -335,7 +308,7 @@ pub unsafe extern "C" fn vigie_scan_file(
                     ));
                 }
                 let path = path_from_bytes(path)?;
-                Ok(scanner.with_view(|view| view.scan_file(&path))?)
+                Ok(scanner.scan(ScanInput::Path(&path))?)
             })
         }
     })

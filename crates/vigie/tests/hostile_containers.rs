@@ -792,3 +792,28 @@ fn unlisted_streams_of_unknown_size_draw_from_the_inflation_budget() {
     );
     assert!(peak < 128 * MB, "peak heap {peak}");
 }
+
+#[test]
+fn inflating_an_entry_is_counted_in_steps_while_it_runs() {
+    // Eight megabytes of blank lines: under every size cap, but 128 chunks
+    // of inflation. With room for 40 steps, the entry is stopped while it
+    // inflates; with the default budget it is read.
+    let mut data = vec![b'\n'; 8 << 20];
+    data.extend_from_slice(MARKED);
+    let archive = zip(&[Piece::honest("zeros.txt", 8, &data)], b"");
+    let policy = vigie::Policy::from_toml("[limits]\nmax_steps = 40", "<test>").unwrap();
+    let tight = Scanner::builder().policy(policy).build().unwrap();
+    let report = tight.scan_bytes(&archive, Some("zeros.zip"));
+    assert_ne!(report.status, Status::Complete, "{report:?}");
+    assert!(
+        report.problems.iter().any(|p| p.code == ProblemCode::Limit
+            && p.message
+                .starts_with("zeros.zip/zeros.txt: more than 40 steps")),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.verdict, Verdict::Block);
+    let read = scan(&archive, "zeros.zip");
+    assert_eq!(read.status, Status::Complete, "{:?}", read.problems);
+    assert_eq!(rules(&read), ["fr.diffusion-restreinte"]);
+}

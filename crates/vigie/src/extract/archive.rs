@@ -13,6 +13,9 @@ use flate2::{Decompress, FlushDecompress, Status};
 use super::Extractor;
 use crate::report::ProblemCode;
 
+/// Entries are inflated this many bytes at a time, a step each.
+const INFLATE_CHUNK_BYTES: usize = 64 << 10;
+
 /// Compressed sizes below this count as this much for the ratio limit, so
 /// that a small, well-compressed text file is not taken for a bomb.
 const RATIO_FLOOR: u64 = 64 << 10;
@@ -47,17 +50,29 @@ pub(crate) fn read_entry(
         .max(RATIO_FLOOR)
         .saturating_mul(limits.max_inflation_ratio);
     let cap = limits.max_entry_bytes.min(by_ratio).min(inflatable);
+    // Read chunk by chunk, each a step of parsing work with the clock read,
+    // so that a slow inflation (a bomb under lifted size caps) is stopped by
+    // the step and time limits while it runs, not after.
     let mut data = Vec::new();
-    let read = (&mut entry)
-        .take(cap + 1)
-        .read_to_end(&mut data)
-        .map_err(|e| {
+    let mut limited = (&mut entry).take(cap + 1);
+    let mut chunk = vec![0u8; INFLATE_CHUNK_BYTES];
+    loop {
+        let n = limited.read(&mut chunk).map_err(|e| {
             (
                 ProblemCode::Corrupt,
                 format!("entry does not inflate ({e})"),
             )
         })?;
-    let read = read as u64;
+        if n == 0 {
+            break;
+        }
+        data.extend_from_slice(&chunk[..n]);
+        ex.budget()
+            .step(1)
+            .and_then(|()| ex.budget().time())
+            .map_err(|e| (ProblemCode::Limit, e.0))?;
+    }
+    let read = data.len() as u64;
     if read > cap {
         let why = if cap == inflatable {
             "the scan's inflated-bytes limit"

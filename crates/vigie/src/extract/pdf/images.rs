@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use lopdf::{Dictionary, Document, Object, Stream};
 
 use super::content::Operand;
-use super::page::filters;
+use super::streams::filters;
 use crate::extract::ImageData;
 use crate::report::ProblemCode;
 

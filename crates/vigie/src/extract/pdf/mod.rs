@@ -28,6 +28,7 @@ mod content;
 mod fonts;
 mod images;
 mod page;
+mod streams;
 #[cfg(test)]
 mod tests;
 
@@ -464,7 +465,7 @@ fn metadata(ex: &mut Extractor, document: &Document, path: &[String]) {
         .and_then(|object| object.as_stream().ok());
     let xmp = stream.and_then(|stream| {
         let mut xmp = Vec::new();
-        let decoded = page::open_stream(document, stream, MAX_XMP_BYTES as u64)
+        let decoded = streams::open_stream(document, stream, MAX_XMP_BYTES as u64)
             .ok()
             .and_then(|reader| {
                 reader

@@ -1,9 +1,12 @@
 """python -m vigie behaves like the Rust command: formats and exit statuses."""
 
 import json
+import os
 import pathlib
 import subprocess
 import sys
+
+import pytest
 
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -47,3 +50,45 @@ def test_rules_lists_the_builtin_rules():
     result = run("rules", "--format", "json")
     ids = [json.loads(line)["id"] for line in result.stdout.decode().splitlines()]
     assert "fr.diffusion-restreinte" in ids and "secret.private-key" in ids
+
+
+def vigie_binary():
+    """The Rust command built by cargo (scripts/test builds the workspace
+    before the Python tests): under CARGO_TARGET_DIR if set, else target/."""
+    root = pathlib.Path(__file__).resolve().parents[2]
+    targets = [pathlib.Path(os.environ["CARGO_TARGET_DIR"])] if os.environ.get("CARGO_TARGET_DIR") else []
+    for target in targets + [root / "target"]:
+        for profile in ("debug", "release"):
+            binary = target / profile / "vigie"
+            if binary.exists():
+                return binary
+    pytest.fail("the vigie command is not built: run `cargo build -p vigie-cli` first")
+
+
+@pytest.mark.parametrize("args, stdin", [
+    (["-"], "DIFFUSION RESTREINTE\nCompte rendu.\nIBAN : FR76 3000 6000 0112 3456 7890 189\n"),
+    ([], "bonjour\n"),
+    (["-"], "\x1b[31mTLP:RED\u2028 é \"quoted\" \\ \t tab\n"),
+    ([str(FIXTURES / "documents" / name) for name in
+      ("banner.pdf", "dossier.zip", "encrypted.zip", "damaged.zip", "message.eml", "header-only.docx")], ""),
+    ([str(FIXTURES / "examples")], ""),
+])
+def test_json_output_is_the_rust_commands_byte_for_byte(args, stdin):
+    command = ["scan", "--format", "json", *args]
+    ours = run(*command, stdin=stdin)
+    theirs = subprocess.run([str(vigie_binary()), *command], input=stdin.encode(), capture_output=True, timeout=120)
+    assert ours.stdout, ours.stderr
+    assert ours.stdout == theirs.stdout
+    assert ours.returncode == theirs.returncode
+
+
+def test_stdin_past_the_input_limit_is_not_read(tmp_path):
+    # Read as the Rust command reads it: within max_input_bytes.
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[limits]\nmax_input_bytes = 100000\n")
+    stdin = "%PDF-1.7\n" + "x" * 200_000
+    command = ["scan", "--format", "json", "--policy", str(policy), "-"]
+    ours = run(*command, stdin=stdin)
+    theirs = subprocess.run([str(vigie_binary()), *command], input=stdin.encode(), capture_output=True, timeout=120)
+    assert json.loads(ours.stdout)["problems"][0]["code"] == "limit"
+    assert ours.stdout == theirs.stdout

@@ -10,6 +10,7 @@ Exit status: 0 all allowed, 1 worst verdict warn, 2 worst verdict block,
 import argparse
 import json
 import os
+import stat
 import sys
 
 from . import Scanner, VigieError
@@ -27,14 +28,44 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _files(paths):
+    """The paths to scan, as the Rust command walks them: directories
+    depth first in name order, links and special files inside a tree
+    skipped (and named on standard error)."""
     for path in paths or ["-"]:
         if path != "-" and os.path.isdir(path):
-            for root, dirs, names in os.walk(path):
-                dirs.sort()
-                for name in sorted(names):
-                    yield os.path.join(root, name)
+            yield from _walk(path)
         else:
             yield path
+
+
+def _walk(directory):
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError as error:
+        yield _Unreadable(directory, error)
+        return
+    for name in names:
+        path = os.path.join(directory, name)
+        try:
+            mode = os.lstat(path).st_mode
+        except OSError as error:
+            yield _Unreadable(path, error)
+            continue
+        if stat.S_ISLNK(mode):
+            print(f"vigie: skipped {path}: symbolic link, not followed", file=sys.stderr)
+        elif stat.S_ISDIR(mode):
+            yield from _walk(path)
+        elif stat.S_ISREG(mode):
+            yield path
+        else:
+            print(f"vigie: skipped {path}: not a regular file; not opened", file=sys.stderr)
+
+
+class _Unreadable:
+    """An entry of a tree that could not be listed or looked at."""
+
+    def __init__(self, path, error):
+        self.path, self.error = path, error
 
 
 def _human(report):
@@ -79,20 +110,23 @@ def main(argv=None):
     worst, failed = 0, False
     for path in _files(args.paths):
         try:
+            if isinstance(path, _Unreadable):
+                raise path.error
             if path == "-":
-                report = scanner.scan_bytes(sys.stdin.buffer.read(), "-", args.scope)
-                source = "-"
+                # Read as the Rust command reads it: within the policy's
+                # limits, named "-" in locations and as the source.
+                report = scanner.scan_stream(sys.stdin.buffer, "-", args.scope).with_source("-")
             else:
                 report = scanner.scan_file(path, args.scope)
-                source = path
         except (VigieError, OSError) as error:
             print(f"vigie: {error}", file=sys.stderr)
             failed = True
             continue
         if args.format == "json":
-            data = report.to_dict()
-            data["source"] = source
-            print(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+            # The core's serialiser, so that the bytes are the Rust command's.
+            sys.stdout.flush()
+            sys.stdout.buffer.write(report.to_json().encode() + b"\n")
+            sys.stdout.buffer.flush()
         else:
             print(_human(report))
         worst = max(worst, EXIT[report.verdict])

@@ -281,3 +281,22 @@ def test_with_source_names_the_input(scanner):
     named = report.with_source("-")
     assert named.source == "-" and report.source is None
     assert named.to_dict() == dict(report.to_dict(), source="-")
+
+
+def test_bytes_are_scanned_in_place_not_copied():
+    # Peak memory of a fresh process: scanning 128 MiB of bytes must not add
+    # another 128 MiB (it did while the bytes were copied before the scan).
+    import subprocess
+    import sys
+
+    code = """
+import resource, vigie
+scanner = vigie.Scanner()
+data = b"\\\\x00" * (128 << 20)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+assert scanner.scan_bytes(data).status == "unscannable"
+print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)
+"""
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) < 32, f"peak memory grew by {result.stdout.strip()} MiB"

@@ -82,6 +82,22 @@ def test_json_output_is_the_rust_commands_byte_for_byte(args, stdin):
     assert ours.returncode == theirs.returncode
 
 
+def test_trees_are_walked_as_the_rust_command_walks_them(tmp_path):
+    # Depth first in name order, a link inside the tree skipped.
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "inner.txt").write_text("TLP:RED")
+    (tmp_path / "a.txt").write_text("SECRET")
+    (tmp_path / "c.txt").write_text("bonjour")
+    (tmp_path / "link.txt").symlink_to(tmp_path / "a.txt")
+    command = ["scan", "--format", "json", str(tmp_path)]
+    ours = run(*command)
+    theirs = subprocess.run([str(vigie_binary()), *command], capture_output=True, timeout=120)
+    assert [json.loads(line)["source"] for line in ours.stdout.splitlines()] == [
+        str(tmp_path / name) for name in ("a.txt", "b/inner.txt", "c.txt")]
+    assert ours.stdout == theirs.stdout
+    assert b"link.txt" in ours.stderr
+
+
 def test_stdin_past_the_input_limit_is_not_read(tmp_path):
     # Read as the Rust command reads it: within max_input_bytes.
     policy = tmp_path / "policy.toml"

@@ -237,18 +237,26 @@ impl Scanner {
         Ok(reports.into_iter().map(Report::from).collect())
     }
 
-    /// The rules, as dicts with id, name, kind and level.
+    /// The rules, as dicts with id, name, kind, level and forms (the
+    /// forms as the pack writes them; none for data rules).
     fn rules<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        self.inner
-            .rules()
-            .rules()
+        let set = self.inner.rules();
+        let mut forms: Vec<Vec<&str>> = vec![Vec::new(); set.rules().len()];
+        for form in set.forms() {
+            if let Some(list) = forms.get_mut(form.rule) {
+                list.push(&form.text);
+            }
+        }
+        set.rules()
             .iter()
-            .map(|rule| {
+            .zip(forms)
+            .map(|(rule, forms)| {
                 let dict = PyDict::new(py);
                 dict.set_item("id", &rule.id)?;
                 dict.set_item("name", &rule.name)?;
                 dict.set_item("kind", rule.kind.to_string())?;
                 dict.set_item("level", rule.level)?;
+                dict.set_item("forms", forms)?;
                 Ok(dict)
             })
             .collect()

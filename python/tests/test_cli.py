@@ -50,6 +50,20 @@ def test_rules_lists_the_builtin_rules():
     result = run("rules", "--format", "json")
     ids = [json.loads(line)["id"] for line in result.stdout.decode().splitlines()]
     assert "fr.diffusion-restreinte" in ids and "secret.private-key" in ids
+    theirs = subprocess.run([str(vigie_binary()), "rules", "--format", "json"], capture_output=True, timeout=120)
+    assert result.stdout == theirs.stdout
+
+
+def test_a_reader_that_goes_away_is_not_an_error_message():
+    # As `python -m vigie scan --format json DIR | head -1`: the reader
+    # closes the pipe after one report, while more are to come.
+    process = subprocess.Popen([sys.executable, "-m", "vigie", "scan", "--format", "json",
+                                str(FIXTURES / "documents")], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert json.loads(process.stdout.readline())["source"]
+    process.stdout.close()
+    stderr = process.stderr.read()
+    assert process.wait(timeout=120) == 3
+    assert b"Traceback" not in stderr and b"BrokenPipe" not in stderr, stderr
 
 
 def vigie_binary():

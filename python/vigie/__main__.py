@@ -101,7 +101,9 @@ def main(argv=None):
         return ERROR
     if args.command == "rules":
         for rule in scanner.rules():
-            print(json.dumps(rule, ensure_ascii=False) if args.format == "json"
+            # As the Rust command writes them: keys in name order, compact.
+            print(json.dumps(rule, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                  if args.format == "json"
                   else f"{rule['id']:<26} {rule['kind']:<7} {rule['level'] if rule['level'] is not None else '-':<7} {rule['name']}")
         return 0
     if args.scope and args.scope not in scanner.scopes():
@@ -133,5 +135,17 @@ def main(argv=None):
     return ERROR if failed else worst
 
 
+def _run():
+    try:
+        status = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`python -m vigie scan … | head`): nothing to
+        # say, and nothing more to write (exit 3, as the Rust command).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        status = ERROR
+    return status
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(_run())

@@ -83,9 +83,10 @@ class ReportDict(_ReportKeys, total=False):
 
 
 class RuleDict(TypedDict):
-    """A rule, as `Scanner.rules()` lists it."""
+    """A rule, as `Scanner.rules()` lists it; `forms` as the pack writes them."""
 
     id: str
     name: str
     kind: Kind
     level: Optional[int]
+    forms: List[str]

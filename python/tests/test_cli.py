@@ -87,12 +87,14 @@ def vigie_binary():
       ("banner.pdf", "dossier.zip", "encrypted.zip", "damaged.zip", "message.eml", "header-only.docx")], ""),
     ([str(FIXTURES / "examples")], ""),
 ])
-def test_json_output_is_the_rust_commands_byte_for_byte(args, stdin):
-    command = ["scan", "--format", "json", *args]
+@pytest.mark.parametrize("format", ["json", "human"])
+def test_output_is_the_rust_commands_byte_for_byte(args, stdin, format):
+    command = ["scan", "--format", format, *args]
     ours = run(*command, stdin=stdin)
-    theirs = subprocess.run([str(vigie_binary()), *command], input=stdin.encode(), capture_output=True, timeout=120)
+    theirs = subprocess.run([str(vigie_binary()), *command], input=stdin.encode(), capture_output=True, timeout=120,
+                            env=dict(os.environ, NO_COLOR="1"))
     assert ours.stdout, ours.stderr
-    assert ours.stdout == theirs.stdout
+    assert ours.stdout.decode() == theirs.stdout.decode()
     assert ours.returncode == theirs.returncode
 
 

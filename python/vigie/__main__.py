@@ -12,6 +12,7 @@ import json
 import os
 import stat
 import sys
+import unicodedata
 
 from . import Scanner, VigieError
 
@@ -68,15 +69,48 @@ class _Unreadable:
         self.path, self.error = path, error
 
 
+#: Characters written as escapes besides control characters: those that
+#: break or reorder lines (line and paragraph separators, bidirectional
+#: controls), as the Rust command does.
+_LINE_BREAKERS = {0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+_SHORT_ESCAPES = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _escape(text):
+    """`text` safe to print on a terminal, escaped as the Rust command
+    escapes it (`\\n`, `\\u{1b}`), so that a file name or an excerpt
+    cannot forge output lines or colours."""
+    def one(c):
+        if unicodedata.category(c) == "Cc" or ord(c) in _LINE_BREAKERS:
+            return _SHORT_ESCAPES.get(c, f"\\u{{{ord(c):x}}}")
+        return c
+    return "".join(one(c) for c in text)
+
+
 def _human(report):
-    lines = [f"{report.verdict.upper():<5}  {report.source}"
-             + ("" if report.status == "complete" else f"  [{report.status}]")
-             + f"  {len(report.findings)} finding(s)"]
+    """The report as the Rust command writes it without colours."""
+    word = {"allow": "ALLOW", "warn": "WARN ", "block": "BLOCK"}[report.verdict]
+    status = "" if report.status == "complete" else f"  [{report.status}]"
+    count = len(report.findings)
+    summary = "no finding" if count == 0 else "1 finding" if count == 1 else f"{count} findings"
+    lines = [f"{word}  {_escape(report.source or '-')}{status}  {summary}"]
     for f in report.findings:
         level = f"level {f.level}" if f.level is not None else ("caveat " if f.kind == "marking" else f"{f.kind:<7}")
-        lines.append(f"    {f.confidence:<6}  {level}  {f.rule:<24}  \"{f.excerpt}\"  ({f.reason})")
+        location = f.location
+        place = f"bytes {location['start']}..{location['end']}"
+        if location["part"] != "body":
+            place = f"{location['part']}, {place}"
+        if "page" in location:
+            place = f"page {location['page']}, {place}"
+        # The path is worth showing inside a container, not when it is the
+        # input itself.
+        path = location.get("path", [])
+        if len(path) > 1 or (path and path[0] != report.source):
+            place = f"{_escape('/'.join(path))}, {place}"
+        lines.append(f"    {f.confidence:<6}  {level}  {f.rule:<24}  \"{_escape(f.excerpt)}\"  "
+                     f"({place}; {_escape(f.reason)})")
     for p in report.problems:
-        lines.append(f"    problem {p['code']}: {p['message']}")
+        lines.append(f"    problem {p['code']}:  {_escape(p['message'])}")
     return "\n".join(lines)
 
 

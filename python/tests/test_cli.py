@@ -50,8 +50,10 @@ def test_rules_lists_the_builtin_rules():
     result = run("rules", "--format", "json")
     ids = [json.loads(line)["id"] for line in result.stdout.decode().splitlines()]
     assert "fr.diffusion-restreinte" in ids and "secret.private-key" in ids
-    theirs = subprocess.run([str(vigie_binary()), "rules", "--format", "json"], capture_output=True, timeout=120)
-    assert result.stdout == theirs.stdout
+    for format in ("json", "human"):
+        ours = run("rules", "--format", format)
+        theirs = subprocess.run([str(vigie_binary()), "rules", "--format", format], capture_output=True, timeout=120)
+        assert ours.stdout.decode() == theirs.stdout.decode()
 
 
 def test_a_reader_that_goes_away_is_not_an_error_message():

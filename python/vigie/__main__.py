@@ -53,13 +53,13 @@ def _walk(directory):
             yield _Unreadable(path, error)
             continue
         if stat.S_ISLNK(mode):
-            print(f"vigie: skipped {path}: symbolic link, not followed", file=sys.stderr)
+            print(f"vigie: skipped {_escape(path)}: symbolic link, not followed", file=sys.stderr)
         elif stat.S_ISDIR(mode):
             yield from _walk(path)
         elif stat.S_ISREG(mode):
             yield path
         else:
-            print(f"vigie: skipped {path}: not a regular file; not opened", file=sys.stderr)
+            print(f"vigie: skipped {_escape(path)}: not a regular file; not opened", file=sys.stderr)
 
 
 class _Unreadable:
@@ -114,6 +114,17 @@ def _human(report):
     return "\n".join(lines)
 
 
+def _rule_line(rule, format):
+    """One rule as the Rust command lists it."""
+    if format == "json":
+        # Keys in name order, compact.
+        return json.dumps(rule, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    level = (str(rule["level"]) if rule["level"] is not None
+             else "caveat" if rule["kind"] == "marking" else "-")
+    forms = f"  [{', '.join(rule['forms'])}]" if rule["forms"] else ""
+    return f"{rule['id']:<26} {rule['kind']:<7} {level:<7} {rule['name']}{forms}"
+
+
 def main(argv=None):
     parser = _Parser(prog="python -m vigie", description="Finds protective markings in messages and files.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -135,19 +146,18 @@ def main(argv=None):
         return ERROR
     if args.command == "rules":
         for rule in scanner.rules():
-            # As the Rust command writes them: keys in name order, compact.
-            print(json.dumps(rule, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                  if args.format == "json"
-                  else f"{rule['id']:<26} {rule['kind']:<7} {rule['level'] if rule['level'] is not None else '-':<7} {rule['name']}")
+            print(_rule_line(rule, args.format))
         return 0
     if args.scope and args.scope not in scanner.scopes():
         print(f"vigie: the policy has no scope `{args.scope}`", file=sys.stderr)
         return ERROR
     worst, failed = 0, False
     for path in _files(args.paths):
+        if isinstance(path, _Unreadable):
+            print(f"vigie: cannot read {_escape(path.path)}: {path.error.strerror or path.error}", file=sys.stderr)
+            failed = True
+            continue
         try:
-            if isinstance(path, _Unreadable):
-                raise path.error
             if path == "-":
                 # Read as the Rust command reads it: within the policy's
                 # limits, named "-" in locations and as the source.

@@ -2,62 +2,19 @@
 //! It converts types and errors and releases the GIL for every scan; it holds
 //! no scanning logic.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod dicts;
+mod errors;
+mod inputs;
 
-use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyTypeError};
+use std::path::PathBuf;
+
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
-create_exception!(
-    _vigie,
-    VigieError,
-    PyException,
-    "Base class of vigie's errors."
-);
-create_exception!(_vigie, PolicyError, VigieError, "A policy is not valid.");
-create_exception!(_vigie, RulesError, VigieError, "A rule pack is not valid.");
-create_exception!(_vigie, ScanIOError, VigieError, "A file could not be read.");
-
-/// Turns the library's error into the matching Python exception.
-fn to_py(error: vigie::Error) -> PyErr {
-    let message = error.to_string();
-    match error {
-        vigie::Error::Policy { .. } => PolicyError::new_err(message),
-        vigie::Error::RulePack { .. } => RulesError::new_err(message),
-        vigie::Error::Io { .. } => ScanIOError::new_err(message),
-        _ => VigieError::new_err(message),
-    }
-}
-
-/// The bytes of an attachment: `bytes`, or any object that exposes its
-/// bytes through the buffer protocol (`bytearray`, `memoryview`, `array`,
-/// `mmap`), read as its raw bytes in C order. The bytes are copied while the
-/// GIL is held, so that a `bytearray` resized by another thread cannot change
-/// under the scan. A `str` is refused: text is scanned with `scan_text`.
-fn attachment_bytes(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
-    if let Ok(bytes) = value.cast::<PyBytes>() {
-        return Ok(bytes.as_bytes().to_vec());
-    }
-    let refuse = || {
-        PyTypeError::new_err(format!(
-            "{what} must be bytes, bytearray or memoryview, not {}",
-            value.get_type()
-        ))
-    };
-    if value.is_instance_of::<PyString>() {
-        return Err(refuse());
-    }
-    let view = value
-        .py()
-        .import("builtins")?
-        .getattr("memoryview")?
-        .call1((value,))
-        .map_err(|_| refuse())?;
-    let copy = view.call_method0("tobytes")?;
-    Ok(copy.cast::<PyBytes>()?.as_bytes().to_vec())
-}
+use errors::to_py;
+use vigie::{ScanInput, ScanOptions};
 
 /// What `policy=` or `rules=` was given as: a file, or the text itself.
 fn read_source(value: &Bound<'_, PyAny>, what: &str) -> PyResult<(String, String)> {
@@ -78,10 +35,13 @@ fn read_source(value: &Bound<'_, PyAny>, what: &str) -> PyResult<(String, String
     match path {
         Some(path) => {
             let text = std::fs::read_to_string(&path).map_err(|source| {
-                to_py(vigie::Error::Io {
-                    path: path.clone(),
-                    source,
-                })
+                to_py(
+                    value.py(),
+                    vigie::Error::Io {
+                        path: path.clone(),
+                        source,
+                    },
+                )
             })?;
             Ok((path.display().to_string(), text))
         }
@@ -93,13 +53,14 @@ fn read_source(value: &Bound<'_, PyAny>, what: &str) -> PyResult<(String, String
 /// GIL and run in parallel).
 #[pyclass(module = "vigie._vigie", subclass, frozen)]
 struct Scanner {
-    inner: Arc<vigie::Scanner>,
+    inner: vigie::Scanner,
 }
 
-/// One input of `scan_many`.
+/// One input of `scan_many`, held by its Python object (see
+/// [`inputs`] for when that avoids a copy).
 enum Item {
-    Text(String),
-    Bytes(Vec<u8>),
+    Text(PyBackedStr),
+    Bytes(PyBackedBytes),
 }
 
 #[pymethods]
@@ -125,7 +86,7 @@ impl Scanner {
                 let (origin, text) = read_source(policy, "policy")?;
                 vigie::Policy::from_toml(&text, &origin)
             };
-            builder = builder.policy(parsed.map_err(to_py)?);
+            builder = builder.policy(parsed.map_err(|e| to_py(py, e))?);
         }
         if let Some(rules) = rules.filter(|r| !r.is_none()) {
             let packs: Vec<Bound<'_, PyAny>> = if let Ok(list) = rules.cast::<PyList>() {
@@ -138,10 +99,8 @@ impl Scanner {
                 builder = builder.rule_pack(origin, text);
             }
         }
-        let scanner = py.detach(|| builder.build()).map_err(to_py)?;
-        Ok(Scanner {
-            inner: Arc::new(scanner),
-        })
+        let scanner = py.detach(|| builder.build()).map_err(|e| to_py(py, e))?;
+        Ok(Scanner { inner: scanner })
     }
 
     /// Scans a message. `scope` names a scope of the policy (a room) whose
@@ -149,14 +108,14 @@ impl Scanner {
     ///
     /// Raises PolicyError when the policy has no such scope.
     #[pyo3(signature = (text, scope=None))]
-    fn scan_text(&self, py: Python<'_>, text: &str, scope: Option<String>) -> PyResult<Report> {
-        self.check_scope(scope.as_deref())?;
-        let text = text.to_string();
-        let scanner = Arc::clone(&self.inner);
-        Ok(Report::from(py.detach(move || match scope {
-            Some(scope) => scanner.in_scope(&scope).scan_text(&text),
-            None => scanner.scan_text(&text),
-        })))
+    fn scan_text(
+        &self,
+        py: Python<'_>,
+        text: PyBackedStr,
+        scope: Option<&str>,
+    ) -> PyResult<Report> {
+        let report = py.detach(|| self.scan(ScanInput::Text(&text), scope));
+        report.map(Report::from).map_err(|error| to_py(py, error))
     }
 
     /// Scans an attachment given as bytes (or a bytearray, a memoryview,
@@ -168,34 +127,56 @@ impl Scanner {
         &self,
         py: Python<'_>,
         data: &Bound<'_, PyAny>,
-        filename: Option<String>,
-        scope: Option<String>,
+        filename: Option<&str>,
+        scope: Option<&str>,
     ) -> PyResult<Report> {
-        self.check_scope(scope.as_deref())?;
-        let data = attachment_bytes(data, "data")?;
-        let scanner = Arc::clone(&self.inner);
-        Ok(Report::from(py.detach(move || {
-            match scope {
-                Some(scope) => scanner
-                    .in_scope(&scope)
-                    .scan_bytes(&data, filename.as_deref()),
-                None => scanner.scan_bytes(&data, filename.as_deref()),
-            }
-        })))
+        let data = inputs::attachment(data, "data")?;
+        let report = py.detach(|| {
+            let bytes = ScanInput::Bytes {
+                bytes: &data,
+                name: filename,
+            };
+            self.scan(bytes, scope)
+        });
+        report.map(Report::from).map_err(|error| to_py(py, error))
     }
 
     /// Reads and scans a file. Raises ScanIOError when it cannot be read,
     /// PolicyError when the policy has no such scope.
     #[pyo3(signature = (path, scope=None))]
-    fn scan_file(&self, py: Python<'_>, path: PathBuf, scope: Option<String>) -> PyResult<Report> {
-        self.check_scope(scope.as_deref())?;
-        let scanner = Arc::clone(&self.inner);
-        py.detach(move || match scope {
-            Some(scope) => scanner.in_scope(&scope).scan_file(&path),
-            None => scanner.scan_file(&path),
-        })
-        .map(Report::from)
-        .map_err(to_py)
+    fn scan_file(&self, py: Python<'_>, path: PathBuf, scope: Option<&str>) -> PyResult<Report> {
+        py.detach(|| self.scan(ScanInput::Path(&path), scope))
+            .map(Report::from)
+            .map_err(|error| to_py(py, error))
+    }
+
+    /// Reads a binary stream (an open file, `sys.stdin.buffer`,
+    /// `io.BytesIO`: anything whose `read(n)` returns bytes) as the `vigie`
+    /// command reads standard input, within the policy's limits (a stream
+    /// past `max_input_bytes` is not read to its end), and scans what it
+    /// gives as scan_bytes would. `filename` names it in locations only;
+    /// `scope` as for scan_text. Raises ScanIOError when reading fails, or
+    /// the exception the stream's `read` raised.
+    #[pyo3(signature = (stream, filename=None, scope=None))]
+    fn scan_stream(
+        &self,
+        py: Python<'_>,
+        stream: Py<PyAny>,
+        filename: Option<&str>,
+        scope: Option<&str>,
+    ) -> PyResult<Report> {
+        let mut reader = inputs::Stream::new(stream);
+        let scanned = py.detach(|| {
+            let input = ScanInput::Reader {
+                reader: &mut reader,
+                name: filename,
+            };
+            self.scan(input, scope)
+        });
+        if let Some(failure) = reader.failure() {
+            return Err(failure);
+        }
+        scanned.map(Report::from).map_err(|error| to_py(py, error))
     }
 
     /// The names of the scopes the policy defines.
@@ -213,9 +194,14 @@ impl Scanner {
         &self,
         py: Python<'_>,
         items: &Bound<'_, PyAny>,
-        scope: Option<String>,
+        scope: Option<&str>,
     ) -> PyResult<Vec<Report>> {
-        self.check_scope(scope.as_deref())?;
+        // The scope's policy, worked out once for every item (an unknown
+        // scope is refused before anything is read).
+        let policy = scope
+            .map(|scope| self.inner.policy().scope(scope))
+            .transpose()
+            .map_err(|error| to_py(py, error))?;
         if items.is_instance_of::<PyString>()
             || items.is_instance_of::<PyBytes>()
             || items.is_instance_of::<PyByteArray>()
@@ -227,42 +213,48 @@ impl Scanner {
                 items.get_type()
             )));
         }
-        let mut inputs = Vec::new();
+        let mut items_read = Vec::new();
         for item in items.try_iter()? {
             let item = item?;
             if item.is_instance_of::<PyString>() {
-                inputs.push(Item::Text(item.extract()?));
+                items_read.push(Item::Text(item.extract()?));
             } else {
-                let bytes = attachment_bytes(&item, "scan_many's items").map_err(|_| {
+                let bytes = inputs::attachment(&item, "scan_many's items").map_err(|_| {
                     PyTypeError::new_err(format!(
                         "scan_many takes str (messages) and bytes, bytearray or memoryview \
                          (attachments), not {}",
                         item.get_type()
                     ))
                 })?;
-                inputs.push(Item::Bytes(bytes));
+                items_read.push(Item::Bytes(bytes));
             }
         }
-        let scanner = Arc::clone(&self.inner);
-        let reports = py.detach(move || {
-            let policy = scope.map(|scope| scanner.policy().for_scope(&scope));
-            scan_in_parallel(&scanner, policy.as_ref(), &inputs)
-        });
+        let reports = py
+            .detach(|| scan_in_parallel(&self.inner, policy.as_ref(), &items_read))
+            .map_err(|error| to_py(py, error))?;
         Ok(reports.into_iter().map(Report::from).collect())
     }
 
-    /// The rules, as dicts with id, name, kind and level.
+    /// The rules, as dicts with id, name, kind, level and forms (the
+    /// forms as the pack writes them; none for data rules).
     fn rules<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyDict>>> {
-        self.inner
-            .rules()
-            .rules()
+        let set = self.inner.rules();
+        let mut forms: Vec<Vec<&str>> = vec![Vec::new(); set.rules().len()];
+        for form in set.forms() {
+            if let Some(list) = forms.get_mut(form.rule) {
+                list.push(&form.text);
+            }
+        }
+        set.rules()
             .iter()
-            .map(|rule| {
+            .zip(forms)
+            .map(|(rule, forms)| {
                 let dict = PyDict::new(py);
                 dict.set_item("id", &rule.id)?;
                 dict.set_item("name", &rule.name)?;
                 dict.set_item("kind", rule.kind.to_string())?;
                 dict.set_item("level", rule.level)?;
+                dict.set_item("forms", forms)?;
                 Ok(dict)
             })
             .collect()
@@ -278,18 +270,19 @@ impl Scanner {
 }
 
 impl Scanner {
-    /// Refuses a scope the policy does not define: falling back to the
-    /// default policy would apply the wrong ceiling without a word (a typo
-    /// in a room id, a room the configuration forgot).
-    fn check_scope(&self, scope: Option<&str>) -> PyResult<()> {
-        match scope {
-            Some(scope) if !self.inner.policy().scopes().any(|s| s == scope) => {
-                Err(PolicyError::new_err(format!(
-                    "the policy has no scope `{scope}` (Scanner.scopes() lists those it has)"
-                )))
-            }
-            _ => Ok(()),
-        }
+    /// Scans through the core's one entry, under `scope` if one is named: a
+    /// scope the policy does not define is refused (a PolicyError), never
+    /// silently the default policy.
+    fn scan(
+        &self,
+        input: ScanInput<'_>,
+        scope: Option<&str>,
+    ) -> Result<vigie::Report, vigie::Error> {
+        let options = match scope {
+            Some(scope) => ScanOptions::new().scope(scope),
+            None => ScanOptions::new(),
+        };
+        self.inner.scan(input, &options)
     }
 }
 
@@ -300,21 +293,24 @@ fn scan_in_parallel(
     scanner: &vigie::Scanner,
     policy: Option<&vigie::Policy>,
     inputs: &[Item],
-) -> Vec<vigie::Report> {
+) -> Result<Vec<vigie::Report>, vigie::Error> {
     use rayon::prelude::*;
-    let scanner = scanner.with_policy(policy.unwrap_or(scanner.policy()));
+    let policy = policy.unwrap_or(scanner.policy());
     inputs
         .par_iter()
         .with_min_len(16)
-        .map(|item| match item {
-            Item::Text(text) => scanner.scan_text(text),
-            Item::Bytes(bytes) => scanner.scan_bytes(bytes, None),
+        .map(|item| {
+            let input = match item {
+                Item::Text(text) => ScanInput::Text(text),
+                Item::Bytes(bytes) => ScanInput::Bytes { bytes, name: None },
+            };
+            scanner.scan(input, &ScanOptions::new().policy(policy))
         })
         .collect()
 }
 
 /// The result of scanning one input.
-#[pyclass(module = "vigie._vigie", frozen)]
+#[pyclass(module = "vigie", frozen)]
 struct Report {
     inner: vigie::Report,
 }
@@ -358,20 +354,25 @@ impl Report {
 
     /// What could not be read: dicts with `code` and `message`.
     #[getter]
-    fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = serde_json::to_string(&self.inner.problems).expect("problems serialise");
-        py.import("json")?.call_method1("loads", (json,))
+    fn problems<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        dicts::problems(py, &self.inner.problems)
     }
 
-    /// The report as a dict (the JSON report contract).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("json")?
-            .call_method1("loads", (self.inner.to_json(),))
+    /// The report as a dict: what `json.loads(report.to_json())` gives.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        dicts::report(py, &self.inner)
     }
 
-    /// The report as one line of JSON.
+    /// The report as one line of JSON (the report contract), as the
+    /// `vigie` command writes it with `--format json`.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+
+    /// A copy of the report naming its input `source` (a path, `-` for
+    /// standard input), as the `vigie` command names what it scanned.
+    fn with_source(&self, source: String) -> Report {
+        Report::from(self.inner.clone().with_source(source))
     }
 
     fn __repr__(&self) -> String {
@@ -386,7 +387,7 @@ impl Report {
 }
 
 /// One thing a rule found.
-#[pyclass(module = "vigie._vigie", frozen)]
+#[pyclass(module = "vigie", frozen)]
 struct Finding {
     inner: vigie::Finding,
 }
@@ -423,12 +424,11 @@ impl Finding {
         self.inner.reason.clone()
     }
 
-    /// Where it is: a dict with part, start, end and, when known, page and
-    /// path.
+    /// Where it is: a dict with part, start, end and, when known, page,
+    /// path and pixels (the keys of the JSON report).
     #[getter]
-    fn location<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let json = serde_json::to_string(&self.inner.location).expect("locations serialise");
-        py.import("json")?.call_method1("loads", (json,))
+    fn location<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        dicts::location(py, &self.inner.location)
     }
 
     /// The text found, masked for personal data and secrets.
@@ -450,10 +450,7 @@ fn _vigie(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Scanner>()?;
     m.add_class::<Report>()?;
     m.add_class::<Finding>()?;
-    m.add("VigieError", m.py().get_type::<VigieError>())?;
-    m.add("PolicyError", m.py().get_type::<PolicyError>())?;
-    m.add("RulesError", m.py().get_type::<RulesError>())?;
-    m.add("ScanIOError", m.py().get_type::<ScanIOError>())?;
+    errors::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -13,26 +13,61 @@ and turns them into a verdict (allow, warn, block) under a policy.
 
 The scanning is done in Rust; every scan releases the GIL, so threads scan
 in parallel, and one Scanner is safe to share between them.
+
+Errors are VigieError and its subclasses PolicyError, RulesError and
+ScanIOError (also an OSError); each carries what went wrong as attributes
+(kind, origin, path, line, column, rule, detail). The types of values
+(Verdict, Kind, Location, ReportDict, ...) are exported for annotations.
 """
 
 import asyncio
 import os
-from typing import Iterable, List, Optional, Union
+from typing import IO, Iterable, List, Optional, Union
 
-#: What an attachment may be given as: its bytes, or any object with the
-#: buffer protocol (read as its raw bytes).
-BytesLike = Union[bytes, bytearray, memoryview]
-
+from ._types import (
+    BytesLike,
+    Confidence,
+    ErrorKind,
+    FindingDict,
+    Kind,
+    Location,
+    Part,
+    PixelBox,
+    PolicyLike,
+    Problem,
+    ProblemCode,
+    ReportDict,
+    RuleDict,
+    RulesLike,
+    Status,
+    Verdict,
+)
 from ._vigie import Finding, PolicyError, Report, RulesError, ScanIOError, VigieError, __version__
 from ._vigie import Scanner as _Scanner
 
 __all__ = [
+    "BytesLike",
+    "Confidence",
+    "ErrorKind",
     "Finding",
+    "FindingDict",
+    "Kind",
+    "Location",
+    "Part",
+    "PixelBox",
     "PolicyError",
+    "PolicyLike",
+    "Problem",
+    "ProblemCode",
     "Report",
+    "ReportDict",
+    "RuleDict",
     "RulesError",
+    "RulesLike",
     "ScanIOError",
     "Scanner",
+    "Status",
+    "Verdict",
     "VigieError",
     "__version__",
 ]
@@ -65,6 +100,11 @@ class Scanner(_Scanner):
     async def scan_file_async(self, path: Union[str, "os.PathLike[str]"], scope: Optional[str] = None) -> Report:
         """scan_file in a worker thread, for asyncio servers."""
         return await asyncio.to_thread(self.scan_file, path, scope)
+
+    async def scan_stream_async(self, stream: IO[bytes], filename: Optional[str] = None,
+                                scope: Optional[str] = None) -> Report:
+        """scan_stream in a worker thread, for asyncio servers."""
+        return await asyncio.to_thread(self.scan_stream, stream, filename, scope)
 
     def scan_many(self, items: Iterable[Union[str, BytesLike]], scope: Optional[str] = None) -> List[Report]:
         """Scans messages (str) and attachments (bytes, bytearray,

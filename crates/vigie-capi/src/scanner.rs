@@ -150,17 +150,16 @@ pub unsafe extern "C" fn vigie_scanner_in_scope(
         let scanner = unsafe { scanner_arg(scanner) }?;
         // SAFETY: forwarded from the caller.
         let scope = unsafe { str_arg(scope, scope_len, "scope") }?;
-        if !scanner.scanner.policy().scopes().any(|s| s == scope) {
-            return Err(Failure::new(
-                vigie_result::InvalidArgument,
-                format!("the policy has no scope `{scope}`"),
-            ));
-        }
         // A scoped scanner's scope applies to the base policy, not on top
-        // of its own scope.
+        // of its own scope; an unknown scope is refused.
+        let policy = scanner
+            .scanner
+            .policy()
+            .scope(scope)
+            .map_err(|error| Failure::new(vigie_result::InvalidArgument, error.to_string()))?;
         let scoped = vigie_scanner {
             scanner: Arc::clone(&scanner.scanner),
-            scope_policy: Some(scanner.scanner.policy().for_scope(scope)),
+            scope_policy: Some(policy),
         };
         *out = Box::into_raw(Box::new(scoped));
         Ok(())

@@ -195,13 +195,17 @@ fn run(cli: Cli) -> Result<u8, Failure> {
             paths,
         } => {
             let scanner = build_scanner(policy.as_deref(), &rule_packs)?;
-            if let Some(scope) = &scope
-                && !scanner.policy().scopes().any(|s| s == scope)
-            {
-                return Err(Failure::Message(format!(
-                    "the policy has no scope `{scope}`"
-                )));
-            }
+            // The scope's policy, made once for every file; an unknown scope
+            // is refused.
+            let scoped = match &scope {
+                Some(scope) => Some(
+                    scanner
+                        .policy()
+                        .scope(scope)
+                        .map_err(|error| Failure::Message(error.to_string()))?,
+                ),
+                None => None,
+            };
             let colour = match color {
                 ColorChoice::Always => true,
                 ColorChoice::Never => false,
@@ -210,8 +214,6 @@ fn run(cli: Cli) -> Result<u8, Failure> {
                 }
             };
             let walk = Walk::new(with_stdin_by_default(paths), follow_symlinks);
-            // The scope's policy, made once for every file.
-            let scoped = scope.map(|scope| scanner.policy().for_scope(&scope));
             let options = match &scoped {
                 Some(policy) => ScanOptions::new().policy(policy),
                 None => ScanOptions::new(),

@@ -35,6 +35,14 @@ pub enum Error {
         /// What is wrong.
         message: String,
     },
+    /// A scan asked for a scope the policy does not define. Falling back to
+    /// the policy's own settings would apply the wrong ceiling without a
+    /// word (a typo in a room id, a room the configuration forgot).
+    #[error("the policy has no scope `{scope}`")]
+    Scope {
+        /// The scope asked for.
+        scope: String,
+    },
     /// A file could not be read.
     #[error("cannot read {}: {source}", path.display())]
     Io {
@@ -97,6 +105,7 @@ impl Error {
         match self {
             Error::Policy { .. } => ErrorKind::Policy,
             Error::RulePack { .. } => ErrorKind::RulePack,
+            Error::Scope { .. } => ErrorKind::Policy,
             Error::Io { .. } => ErrorKind::Io,
         }
     }
@@ -106,6 +115,7 @@ impl Error {
     pub fn origin(&self) -> String {
         match self {
             Error::Policy { origin, .. } | Error::RulePack { origin, .. } => origin.clone(),
+            Error::Scope { scope } => scope.clone(),
             Error::Io { path, .. } => path.display().to_string(),
         }
     }
@@ -122,7 +132,7 @@ impl Error {
     pub fn position(&self) -> Option<Position> {
         match self {
             Error::Policy { position, .. } | Error::RulePack { position, .. } => *position,
-            Error::Io { .. } => None,
+            Error::Scope { .. } | Error::Io { .. } => None,
         }
     }
 
@@ -138,6 +148,7 @@ impl Error {
     pub fn detail(&self) -> String {
         match self {
             Error::Policy { message, .. } | Error::RulePack { message, .. } => message.clone(),
+            Error::Scope { .. } => self.to_string(),
             Error::Io { source, .. } => source.to_string(),
         }
     }

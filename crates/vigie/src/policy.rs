@@ -217,6 +217,26 @@ impl Policy {
         Self::from_toml(&source, &path.display().to_string())
     }
 
+    /// The policy in force for a scope this policy defines; an error naming
+    /// the scope otherwise. What the bindings and [`crate::ScanOptions::scope`]
+    /// use: an unknown scope is refused, never silently the default.
+    ///
+    /// ```
+    /// let policy = vigie::Policy::from_toml("[scopes.dr-room]\nceiling = 2", "<string>").unwrap();
+    /// assert_eq!(policy.scope("dr-room").unwrap().ceiling, 2);
+    /// let error = policy.scope("dr-rooom").unwrap_err();
+    /// assert_eq!(error.to_string(), "the policy has no scope `dr-rooom`");
+    /// ```
+    pub fn scope(&self, scope: &str) -> Result<Policy, Error> {
+        if self.scopes.contains_key(scope) {
+            Ok(self.for_scope(scope))
+        } else {
+            Err(Error::Scope {
+                scope: scope.to_string(),
+            })
+        }
+    }
+
     /// The policy in force for a named scope: this policy with the scope's
     /// overrides applied. An unknown scope gets this policy unchanged.
     pub fn for_scope(&self, scope: &str) -> Policy {

@@ -116,7 +116,8 @@ impl<'a> ScanOptions<'a> {
     }
 
     /// Under the policy of a named scope (a room, a channel; see
-    /// [`Policy::for_scope`]).
+    /// [`Policy::scope`]). A scope the policy does not define makes the
+    /// scan fail with [`Error::Scope`].
     pub fn scope(mut self, scope: &'a str) -> Self {
         self.policy = PolicyChoice::Scope(scope);
         self
@@ -271,7 +272,7 @@ impl Scanner {
     /// # Ok::<(), vigie::Error>(())
     /// ```
     pub fn scan(&self, input: ScanInput<'_>, options: &ScanOptions<'_>) -> Result<Report, Error> {
-        let run = self.run(options);
+        let run = self.run(options)?;
         match input {
             ScanInput::Text(text) => Ok(run.segments(&[SegmentView::body(text)])),
             ScanInput::Bytes { bytes, name } => Ok(run.bytes(bytes, name)),
@@ -288,13 +289,19 @@ impl Scanner {
         }
     }
 
-    /// What one scan runs with.
-    fn run<'s>(&'s self, options: &ScanOptions<'s>) -> Run<'s> {
+    /// What one scan runs with; an error for a scope the policy does not
+    /// define.
+    fn run<'s>(&'s self, options: &ScanOptions<'s>) -> Result<Run<'s>, Error> {
         let policy = match options.policy {
             PolicyChoice::Scanner => Cow::Borrowed(&self.policy),
-            PolicyChoice::Scope(scope) => Cow::Owned(self.policy.for_scope(scope)),
+            PolicyChoice::Scope(scope) => Cow::Owned(self.policy.scope(scope)?),
             PolicyChoice::Given(policy) => Cow::Borrowed(policy),
         };
+        Ok(self.run_under(policy, options))
+    }
+
+    /// What one scan runs with, under `policy`.
+    fn run_under<'s>(&'s self, policy: Cow<'s, Policy>, options: &ScanOptions<'s>) -> Run<'s> {
         Run {
             engine: Engine {
                 rules: &self.rules,
@@ -307,11 +314,15 @@ impl Scanner {
         }
     }
 
+    /// A scan under the scanner's own policy, no engine, no trace.
+    fn plain(&self) -> Run<'_> {
+        self.run_under(Cow::Borrowed(&self.policy), &ScanOptions::new())
+    }
+
     /// Scans a message under the policy. A shorthand for
     /// [`Scanner::scan`] with [`ScanInput::Text`].
     pub fn scan_text(&self, text: &str) -> Report {
-        self.run(&ScanOptions::new())
-            .segments(&[SegmentView::body(text)])
+        self.plain().segments(&[SegmentView::body(text)])
     }
 
     /// This scanner under the policy of a named scope (a room, a channel;
@@ -356,7 +367,7 @@ impl Scanner {
     /// input in locations and messages only: the content decides, never the
     /// name.
     pub fn scan_bytes(&self, bytes: &[u8], name_hint: Option<&str>) -> Report {
-        self.run(&ScanOptions::new()).bytes(bytes, name_hint)
+        self.plain().bytes(bytes, name_hint)
     }
 
     /// Reads everything from `reader` (at most `limits.max_input_bytes`) and
@@ -367,7 +378,7 @@ impl Scanner {
         mut reader: impl std::io::Read,
         name_hint: Option<&str>,
     ) -> Result<Report, Error> {
-        self.run(&ScanOptions::new()).reader(&mut reader, name_hint)
+        self.plain().reader(&mut reader, name_hint)
     }
 
     /// Reads a file and scans it: a shorthand for [`ScanInput::Path`].
@@ -377,13 +388,13 @@ impl Scanner {
 
     /// Scans a file already opened: a shorthand for [`ScanInput::File`].
     pub fn scan_open_file(&self, file: std::fs::File, name: &str) -> Result<Report, Error> {
-        self.run(&ScanOptions::new()).file(file, name)
+        self.plain().file(file, name)
     }
 
     /// Scans the segments of one document and gives one report: a shorthand
     /// for [`ScanInput::Segments`].
     pub fn scan_segments(&self, segments: &[SegmentView<'_>]) -> Report {
-        self.run(&ScanOptions::new()).segments(segments)
+        self.plain().segments(segments)
     }
 }
 
@@ -488,7 +499,8 @@ impl ScopedScanner<'_> {
     }
 
     fn run(&self) -> Run<'_> {
-        self.scanner.run(&ScanOptions::new().policy(&self.policy))
+        self.scanner
+            .run_under(Cow::Borrowed(&self.policy), &ScanOptions::new())
     }
 
     /// See [`Scanner::scan_text`].

@@ -114,14 +114,12 @@ fn a_scope_or_a_policy_in_the_options_is_what_the_scoped_shorthands_give() {
         .scan(ScanInput::Text(text), &ScanOptions::new().policy(&dr_room))
         .unwrap();
     assert_eq!(given, scanner.with_policy(&dr_room).scan_text(text));
-    // An unknown scope is the scanner's policy.
+    // An unknown scope is refused, never silently the scanner's policy.
     let unknown = scanner
-        .scan(
-            ScanInput::Text(text),
-            &ScanOptions::new().scope("elsewhere"),
-        )
-        .unwrap();
-    assert_eq!(unknown.verdict, Verdict::Block);
+        .scan(ScanInput::Text(text), &ScanOptions::new().scope("dr-rooom"))
+        .unwrap_err();
+    assert_eq!(unknown.kind(), vigie::ErrorKind::Policy);
+    assert_eq!(unknown.to_string(), "the policy has no scope `dr-rooom`");
 }
 
 /// Runs a traced scan of `text` and gives the report and the events, each

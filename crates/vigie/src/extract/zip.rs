@@ -405,9 +405,13 @@ fn disagreement(
             return Some(format!("the entry at byte {}: {why}", entry.offset));
         }
     }
-    // Entries the walk did not reach (a gap before them): their headers.
+    // Entries the walk did not reach (a gap before them): their headers, in
+    // the order of the file, so that the same archive always gets the same
+    // message (a hash map's order changes from one run to the next).
     let walked: std::collections::HashSet<usize> = walk.iter().map(|e| e.offset).collect();
-    for (&offset, listed) in central {
+    let mut unwalked: Vec<(&u64, &CentralEntry)> = central.iter().collect();
+    unwalked.sort_unstable_by_key(|&(&offset, _)| offset);
+    for (&offset, listed) in unwalked {
         let Some(entry) = usize::try_from(offset)
             .ok()
             .filter(|offset| !walked.contains(offset))

@@ -6,6 +6,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+use common::tempdir;
+
 fn vigie(args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_vigie"))
         .args(args)
@@ -143,7 +146,7 @@ fn sensitive_data_is_reported_masked() {
 
 #[test]
 fn a_policy_file_and_its_scopes_change_the_verdict() {
-    let dir = tempdir();
+    let dir = tempdir("cli");
     let policy = dir.join("policy.toml");
     std::fs::write(&policy, "ceiling = 2\n[scopes.public]\nceiling = 0\n").unwrap();
     let policy = policy.to_str().unwrap();
@@ -165,7 +168,7 @@ fn a_policy_file_and_its_scopes_change_the_verdict() {
 
 #[test]
 fn errors_exit_3_with_one_line_on_stderr() {
-    let dir = tempdir();
+    let dir = tempdir("cli");
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "ceiling = 9\n").unwrap();
     let cases: [&[&str]; 3] = [
@@ -237,7 +240,7 @@ fn human_output_is_readable_and_coloured_only_on_request() {
 
 #[test]
 fn custom_rule_packs_are_used_and_listed() {
-    let dir = tempdir();
+    let dir = tempdir("cli");
     let pack = dir.join("acme.toml");
     std::fs::write(
         &pack,
@@ -278,7 +281,7 @@ fn rules_lists_every_builtin_rule() {
 
 #[test]
 fn binary_input_fails_closed() {
-    let dir = tempdir();
+    let dir = tempdir("cli");
     let blob = dir.join("blob.bin");
     std::fs::write(&blob, b"\x7FELF\x02\x01\x01\0\0\0\0\0\x03\0>\0").unwrap();
     let output = vigie(&["scan", "--format", "json", blob.to_str().unwrap()], None);
@@ -287,20 +290,6 @@ fn binary_input_fails_closed() {
     assert_eq!(report["status"], "unscannable");
     assert_eq!(report["problems"][0]["code"], "unsupported");
 }
-
-/// A fresh directory under the system's temporary directory.
-fn tempdir() -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "vigie-cli-test-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn a_file_over_the_size_limit_is_refused_by_its_size_without_being_read() {
     let dir = std::env::temp_dir().join(format!("vigie-cli-sparse-{}", std::process::id()));

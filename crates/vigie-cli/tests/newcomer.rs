@@ -9,6 +9,9 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
+mod common;
+use common::tempdir;
+
 const MARKED: &str = "DIFFUSION RESTREINTE\n\nCompte rendu de la réunion.\n";
 
 /// Runs vigie in `dir` with `stdin` as its standard input.
@@ -40,20 +43,6 @@ fn stdout(output: &Output) -> String {
 fn stderr(output: &Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
 }
-
-/// A fresh, empty directory under the system's temporary directory.
-fn tempdir() -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "vigie-newcomer-test-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 #[test]
 fn bare_vigie_shows_its_usage_on_stderr_as_a_usage_error() {
     let output = vigie(&[]);
@@ -143,7 +132,7 @@ fn a_path_that_does_not_exist_is_one_line_and_status_3() {
 
 #[test]
 fn an_empty_directory_is_said_to_be_empty_and_is_not_allowed() {
-    let root = tempdir();
+    let root = tempdir("newcomer");
     std::fs::create_dir(root.join("empty")).unwrap();
     for format in ["human", "json"] {
         let output = vigie_in(&root, &["scan", "--format", format, "empty"], "");
@@ -188,7 +177,7 @@ fn an_empty_directory_is_said_to_be_empty_and_is_not_allowed() {
 #[cfg(unix)]
 #[test]
 fn a_directory_of_skipped_entries_says_how_many() {
-    let root = tempdir();
+    let root = tempdir("newcomer");
     let tree = root.join("links");
     std::fs::create_dir_all(tree.join("sub")).unwrap();
     std::os::unix::fs::symlink("/etc/hostname", tree.join("a")).unwrap();

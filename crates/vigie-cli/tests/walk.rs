@@ -14,6 +14,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+mod common;
+use common::tempdir;
+
 /// Blocks under the default policy.
 const MARKED: &str = "DIFFUSION RESTREINTE\n\nCompte rendu de la réunion.\n";
 /// Allowed under the default policy.
@@ -58,7 +61,7 @@ impl Run {
 /// runs longer than [`PATIENCE`]: a hang fails the test instead of stalling
 /// the suite. Output goes to files, so that nothing blocks on a full pipe.
 fn vigie_in(dir: &Path, args: &[&str], uid: Option<u32>) -> Run {
-    let outputs = tempdir();
+    let outputs = tempdir("walk");
     let stdout = outputs.join("stdout");
     let stderr = outputs.join("stderr");
     let mut command = Command::new(env!("CARGO_BIN_EXE_vigie"));
@@ -94,27 +97,11 @@ fn vigie_in(dir: &Path, args: &[&str], uid: Option<u32>) -> Run {
 
 /// A fresh directory holding an empty `tree` folder; gives both.
 fn new_tree() -> (PathBuf, PathBuf) {
-    let root = tempdir();
+    let root = tempdir("walk");
     let tree = root.join("tree");
     fs::create_dir(&tree).unwrap();
     (root, tree)
 }
-
-/// A fresh directory under the system's temporary directory, that every
-/// user can read (a test may run vigie as another user).
-fn tempdir() -> PathBuf {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static COUNTER: AtomicUsize = AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "vigie-walk-test-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    fs::create_dir_all(&dir).unwrap();
-    fs::set_permissions(&dir, fs::Permissions::from_mode(0o755)).unwrap();
-    dir
-}
-
 #[test]
 fn a_dangling_symlink_is_reported_and_the_walk_goes_on() {
     let (root, tree) = new_tree();

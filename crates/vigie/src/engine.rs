@@ -220,25 +220,23 @@ impl Engine<'_> {
             qualify::keep_outermost(detections);
             return;
         };
-        let before = detections.clone();
-        qualify::keep_outermost(detections);
         let rules = self.rules.rules();
-        for d in &before {
-            emit(Some(trace), || TraceEvent::Detected {
+        for d in detections.iter() {
+            trace.event(&TraceEvent::Detected {
                 rule: &rules[d.rule].id,
                 start: d.start,
                 end: d.end,
                 confidence: d.confidence,
                 reason: &d.reason,
             });
-            if !detections.contains(d) {
-                emit(Some(trace), || TraceEvent::Covered {
-                    rule: &rules[d.rule].id,
-                    start: d.start,
-                    end: d.end,
-                });
-            }
         }
+        qualify::keep_outermost_telling(detections, |d| {
+            trace.event(&TraceEvent::Covered {
+                rule: &rules[d.rule].id,
+                start: d.start,
+                end: d.end,
+            });
+        });
     }
 }
 

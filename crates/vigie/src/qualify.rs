@@ -365,6 +365,11 @@ fn in_identifier_or_assignment(text: &str, start: usize, end: usize) -> bool {
 /// DÉFENSE" and not the "SECRET" inside it. Of equal ranges, keeps the most
 /// confident. Sorts `found` in document order.
 pub fn keep_outermost(found: &mut Vec<Detection>) {
+    keep_outermost_telling(found, |_| {});
+}
+
+/// [`keep_outermost`], calling `dropped` with each detection it drops.
+pub fn keep_outermost_telling(found: &mut Vec<Detection>, mut dropped: impl FnMut(&Detection)) {
     found.sort_by(|a, b| {
         a.start
             .cmp(&b.start)
@@ -374,6 +379,7 @@ pub fn keep_outermost(found: &mut Vec<Detection>) {
     let mut reach = 0;
     found.retain(|q| {
         if q.end <= reach {
+            dropped(q);
             return false;
         }
         reach = q.end;

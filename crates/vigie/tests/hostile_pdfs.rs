@@ -692,3 +692,29 @@ fn a_page_with_more_annotations_than_the_limit_says_so() {
     );
     assert_eq!(report.verdict, Verdict::Block);
 }
+
+#[test]
+fn a_page_drawing_more_pictures_than_the_limit_says_so() {
+    // 1,001 inline pictures of 20 × 20 pixels on one page: the first 1,000
+    // are kept for the image path, the rest is a `limit` problem, not a pass.
+    let mut picture = b"q BI /W 20 /H 20 /CS /G /BPC 8 ID ".to_vec();
+    picture.extend_from_slice(&[0x80; 400]);
+    picture.extend_from_slice(b" EI Q\n");
+    let content = picture.repeat(1_001);
+    let report = scan(&one_page("<< >>", &content, &[]));
+    assert!(
+        report
+            .problems
+            .iter()
+            .any(|p| p.code == ProblemCode::Limit && p.message.contains("more than 1000 images")),
+        "{:?}",
+        report.problems
+    );
+    assert_eq!(report.verdict, Verdict::Block);
+    let under = scan(&one_page("<< >>", &picture.repeat(1_000), &[]));
+    assert!(
+        under.problems.iter().all(|p| p.code != ProblemCode::Limit),
+        "{:?}",
+        under.problems
+    );
+}

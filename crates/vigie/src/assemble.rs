@@ -6,7 +6,7 @@
 use crate::chars::floor_char_boundary;
 use crate::engine::{Engine, SegmentView};
 use crate::policy::Policy;
-use crate::report::{Finding, Problem, ProblemCode, Report, Status};
+use crate::report::{Finding, ImageNote, Problem, ProblemCode, Report, Status};
 use crate::trace::{Trace, TraceEvent, emit};
 
 /// A report being put together.
@@ -14,6 +14,7 @@ pub(crate) struct Assembly<'p> {
     policy: &'p Policy,
     findings: Vec<Finding>,
     problems: Vec<Problem>,
+    images: Vec<ImageNote>,
     /// Whether any text was given to scan: a report with problems and no
     /// text is `unscannable`, with some text `partial`.
     read_any: bool,
@@ -30,6 +31,7 @@ impl<'p> Assembly<'p> {
             policy,
             findings: Vec::new(),
             problems: Vec::new(),
+            images: Vec::new(),
             read_any: false,
             text_budget: policy.limits.max_text_bytes,
             stopped: false,
@@ -39,6 +41,11 @@ impl<'p> Assembly<'p> {
     /// Records what could not be read.
     pub(crate) fn problem(&mut self, problem: Problem) {
         self.problems.push(problem);
+    }
+
+    /// Records the images extraction met.
+    pub(crate) fn images(&mut self, images: Vec<ImageNote>) {
+        self.images.extend(images);
     }
 
     /// Records a `limit` problem.
@@ -107,6 +114,7 @@ impl<'p> Assembly<'p> {
             status,
             findings: self.findings,
             problems: self.problems,
+            images: self.images,
         }
     }
 }

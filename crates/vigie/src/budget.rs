@@ -150,6 +150,11 @@ impl Budget {
         self.steps
     }
 
+    /// When the scan's time is up.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
     /// Fails once the scan's time is up.
     pub fn time(&self) -> Result<(), Exceeded> {
         if Instant::now() > self.deadline {

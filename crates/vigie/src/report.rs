@@ -225,6 +225,45 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// What could not be read.
     pub problems: Vec<Problem>,
+    /// The images met, and how each was read (OCR'd, or why not); absent
+    /// from the JSON when there were none.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub images: Vec<ImageNote>,
+}
+
+/// An image met during a scan, and how it was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImageNote {
+    /// The chain of containers down to the image; its last element names
+    /// the image when it is a file of its own.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub path: Vec<String>,
+    /// The page it is drawn on, in a paged document.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub page: Option<u32>,
+    /// Its width in pixels (0 when it could not be known).
+    pub width: u32,
+    /// Its height in pixels (0 when it could not be known).
+    pub height: u32,
+    /// How it was read.
+    pub read: ImageRead,
+}
+
+/// How an image was read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum ImageRead {
+    /// Its pixels were read by OCR.
+    Ocr,
+    /// Too small to hold a line of text (an icon, a tracking pixel): read
+    /// as holding none, without OCR.
+    TooSmall,
+    /// Decoded, and nothing in it is shaped like text (a logo, a
+    /// photograph of a landscape): read as holding none, without OCR.
+    NoText,
+    /// Its pixels were not read; a problem says why.
+    NotRead,
 }
 
 impl Report {
@@ -285,6 +324,7 @@ mod tests {
                 code: ProblemCode::OcrUnavailable,
                 message: "m".into(),
             }],
+            images: vec![],
         };
         let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
         assert_eq!(json["verdict"], "block");

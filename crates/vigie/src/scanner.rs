@@ -422,6 +422,7 @@ impl Run<'_> {
         for problem in extraction.problems {
             report.problem(problem);
         }
+        report.images(extraction.images);
         report.scan(self.engine, &segments, self.trace);
         report.finish(None, self.trace)
     }

@@ -19,8 +19,10 @@ pub mod text;
 mod zip;
 
 use crate::budget::{Budget, Exceeded, Limits};
-use crate::report::{Part, PixelBox, Problem, ProblemCode};
-pub use image::{Image, ImageData, OcrEngine, OcrFailure, OcrLine};
+use crate::report::{ImageNote, Part, PixelBox, Problem, ProblemCode};
+pub use image::{Bitmap, Image, ImageData, OcrEngine, OcrFailure, OcrLine, OcrWord};
+#[cfg(feature = "ocr")]
+pub use image::{OcrUnavailable, Tesseract};
 use sniff::Format;
 
 /// A piece of extracted text and where it came from.
@@ -45,14 +47,39 @@ pub struct Extraction {
     pub segments: Vec<Segment>,
     /// What could not be read, and why.
     pub problems: Vec<Problem>,
+    /// The images met, and how each was read.
+    pub images: Vec<ImageNote>,
 }
 
 /// The optional engines an extractor may call on.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Engines<'a> {
     /// Reads the text of images; without it an image that may hold text
     /// is an `ocr-unavailable` problem.
     pub ocr: Option<&'a dyn OcrEngine>,
+}
+
+impl Default for Engines<'_> {
+    /// What this build has: with the `ocr` feature, the system's Tesseract
+    /// ([`Tesseract::system`]) when its language data is installed;
+    /// otherwise none.
+    fn default() -> Self {
+        #[cfg(feature = "ocr")]
+        let ocr = Tesseract::system()
+            .ok()
+            .map(|tesseract| tesseract as &dyn OcrEngine);
+        #[cfg(not(feature = "ocr"))]
+        let ocr = None;
+        Engines { ocr }
+    }
+}
+
+impl Engines<'_> {
+    /// No engine at all: images are reported `ocr-unavailable`, whatever
+    /// the build.
+    pub fn none() -> Self {
+        Engines { ocr: None }
+    }
 }
 
 /// What one extraction runs with: the budget every stage draws from, and
@@ -66,7 +93,8 @@ pub struct Context<'a> {
 }
 
 impl<'a> Context<'a> {
-    /// A fresh budget under `limits`, and no engine.
+    /// A fresh budget under `limits`, and the engines this build has
+    /// ([`Engines::default`]).
     pub fn new(limits: Limits) -> Self {
         Context {
             budget: Budget::new(limits),
@@ -164,14 +192,7 @@ impl<'a> Extractor<'a> {
                 text::extract(self, bytes, format, path)
             }
             Format::Pdf => pdf::extract(self, bytes, path, depth),
-            Format::Image => {
-                let image = Image {
-                    width: 0,
-                    height: 0,
-                    data: ImageData::File(bytes),
-                };
-                self.image(&image, None, path);
-            }
+            Format::Image => self.image_file(bytes, path),
             Format::Binary => self.problem(
                 ProblemCode::Unsupported,
                 located(path, "binary content of an unknown format"),
@@ -236,6 +257,31 @@ impl<'a> Extractor<'a> {
         self.out.problems.push(Problem { code, message });
     }
 
+    /// Records how an image was read. The first [`MAX_IMAGE_NOTES`] are
+    /// kept: a report stays small whatever a document holds.
+    pub(crate) fn note(&mut self, note: ImageNote) {
+        if self.out.images.len() < MAX_IMAGE_NOTES {
+            self.out.images.push(note);
+        }
+    }
+
+    /// Counts `bytes` decoded at `path` (see [`Budget::inflate`]). False
+    /// once the limit tripped: the problem is recorded once and extraction
+    /// stops.
+    pub(crate) fn decoded(&mut self, bytes: u64, path: &[String]) -> bool {
+        if self.stopped {
+            return false;
+        }
+        match self.budget.inflate(bytes) {
+            Ok(()) => true,
+            Err(Exceeded(message)) => {
+                self.problem(ProblemCode::Limit, located(path, &message));
+                self.stopped = true;
+                false
+            }
+        }
+    }
+
     /// The budget.
     pub(crate) fn budget(&mut self) -> &mut Budget {
         &mut self.budget
@@ -279,6 +325,9 @@ impl<'a> Extractor<'a> {
         self.stopped
     }
 }
+
+/// The most images a report tells of (see [`Extractor::note`]).
+pub const MAX_IMAGE_NOTES: usize = 1000;
 
 /// A message prefixed with where it happened.
 pub(crate) fn located(path: &[String], message: &str) -> String {

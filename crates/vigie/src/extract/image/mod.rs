@@ -4,10 +4,21 @@
 //! one, an image that could hold text is a problem (`ocr-unavailable`), so
 //! that a stamp scanned into a picture is never passed as read.
 
+mod decode;
+mod prepare;
+mod read;
+#[cfg(feature = "ocr")]
+mod tesseract;
+mod textlike;
+
+#[cfg(feature = "ocr")]
+pub use tesseract::{DEFAULT_LANGUAGES, OcrUnavailable, Tesseract};
+
 use std::borrow::Cow;
+use std::time::Instant;
 
 use super::{Extractor, located};
-use crate::report::{Part, PixelBox, ProblemCode};
+use crate::report::{ImageNote, ImageRead, Part, PixelBox, ProblemCode};
 
 /// An image narrower than this on its short side cannot hold a readable
 /// glyph (a glyph needs about 8 pixels each way).
@@ -47,7 +58,36 @@ pub enum ImageData<'a> {
     },
 }
 
-/// One line of text an OCR engine read, and where.
+/// A picture made ready for an OCR engine: 8-bit grey levels, black text
+/// on white, row after row without padding (`pixels.len()` is `width` ×
+/// `height`).
+#[derive(Debug, Clone, Copy)]
+pub struct Bitmap<'a> {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// The grey levels, 0 black, 255 white.
+    pub pixels: &'a [u8],
+    /// The resolution to assume, in pixels per inch.
+    pub ppi: u32,
+}
+
+/// One word an OCR engine read, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OcrWord {
+    /// The text.
+    pub text: String,
+    /// How sure the engine is, from 0 to 100.
+    pub confidence: f32,
+    /// Where in the bitmap.
+    pub pixels: PixelBox,
+    /// The ordinal of its line, in reading order: words of one line share
+    /// it.
+    pub line: u32,
+}
+
+/// One line of text read in an image, and where in it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OcrLine {
     /// The text.
@@ -65,12 +105,17 @@ pub struct OcrFailure {
     pub message: String,
 }
 
-/// An engine that reads the text of images. vigie's core holds no engine;
-/// `vigie-ocr` provides one over Tesseract.
+/// An engine that reads the words of a bitmap. vigie's core decodes and
+/// prepares pictures itself (limits, contrast, scale, turns, the skip
+/// rule); an engine only recognises. With the `ocr` feature,
+/// [`Tesseract`](crate::extract::Tesseract) is one.
 pub trait OcrEngine: Send + Sync + std::fmt::Debug {
-    /// Reads the lines of text of `image`. `max_pixels` bounds the decoded
-    /// size the engine may allocate.
-    fn read(&self, image: &Image<'_>, max_pixels: u64) -> Result<Vec<OcrLine>, OcrFailure>;
+    /// Recognises the words of `bitmap`, giving up at `deadline`.
+    fn recognize(
+        &self,
+        bitmap: &Bitmap<'_>,
+        deadline: Instant,
+    ) -> Result<Vec<OcrWord>, OcrFailure>;
 }
 
 impl Image<'_> {
@@ -89,10 +134,26 @@ pub(crate) fn may_hold_text(width: u32, height: u32) -> bool {
 }
 
 impl Extractor<'_> {
+    /// Reads an image file that is an input or an attachment of its own:
+    /// its metadata, then its pixels.
+    pub(crate) fn image_file(&mut self, file: &[u8], path: &[String]) {
+        let (width, height) = decode::dimensions(file).unwrap_or((0, 0));
+        let image = Image {
+            width,
+            height,
+            data: ImageData::File(file),
+        };
+        self.image(&image, None, path);
+    }
+
     /// Reads an image found at `path` (on `page`, in a paged document).
     /// Without an OCR engine, an image that may hold text is a problem.
     pub(crate) fn image(&mut self, image: &Image<'_>, page: Option<u32>, path: &[String]) {
-        if self.stopped() || !image.may_hold_text() {
+        if self.stopped() {
+            return;
+        }
+        if !image.may_hold_text() {
+            self.note_image(path, page, (image.width, image.height), ImageRead::TooSmall);
             return;
         }
         let Some(ocr) = self.engines().ocr else {
@@ -104,23 +165,61 @@ impl Extractor<'_> {
                     &format!("{what}: no OCR engine is available to read it"),
                 ),
             );
+            self.note_image(path, page, (image.width, image.height), ImageRead::NotRead);
             return;
         };
         let max_pixels = self.budget().limits().max_image_pixels;
-        match ocr.read(image, max_pixels) {
-            Ok(lines) => {
+        let gray = match decode::decode(image, max_pixels) {
+            Ok(gray) => gray,
+            Err(undecodable) => {
+                let what = describe(image.width, image.height, page);
+                self.problem(
+                    undecodable.code,
+                    located(path, &format!("{what}: {}", undecodable.message)),
+                );
+                self.note_image(path, page, (image.width, image.height), ImageRead::NotRead);
+                return;
+            }
+        };
+        let size = (gray.width, gray.height);
+        if !may_hold_text(gray.width, gray.height) {
+            self.note_image(path, page, size, ImageRead::TooSmall);
+            return;
+        }
+        // Decoding is work the budget counts: a byte of grey per pixel.
+        if !self.decoded(gray.area(), path) || !self.step(gray.area() / 4096, path) {
+            self.note_image(path, page, size, ImageRead::NotRead);
+            return;
+        }
+        let deadline = self.budget().deadline();
+        match read::read(&gray, ocr, deadline) {
+            Ok(read::Reading::NoText) => self.note_image(path, page, size, ImageRead::NoText),
+            Ok(read::Reading::Read(lines)) => {
+                self.note_image(path, page, size, ImageRead::Ocr);
                 for line in lines {
                     self.push_read_from_image(line, page, path);
                 }
             }
             Err(failure) => {
-                let what = describe(image.width, image.height, page);
+                let what = describe(size.0, size.1, page);
                 self.problem(
                     failure.code,
                     located(path, &format!("{what}: {}", failure.message)),
                 );
+                self.note_image(path, page, size, ImageRead::NotRead);
             }
         }
+    }
+
+    /// Records how the image at `path` was read, for the report.
+    fn note_image(&mut self, path: &[String], page: Option<u32>, size: (u32, u32), read: ImageRead) {
+        self.note(ImageNote {
+            path: path.to_vec(),
+            page,
+            width: size.0,
+            height: size.1,
+            read,
+        });
     }
 
     /// Whether images handed to [`Self::image`] will be read. Without an
@@ -144,6 +243,14 @@ impl Extractor<'_> {
     ) {
         if self.stopped() {
             return;
+        }
+        for &(width, height) in sizes {
+            let read = if may_hold_text(width, height) {
+                ImageRead::NotRead
+            } else {
+                ImageRead::TooSmall
+            };
+            self.note_image(path, page, (width, height), read);
         }
         let holding: Vec<&(u32, u32)> = sizes
             .iter()

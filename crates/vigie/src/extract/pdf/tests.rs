@@ -9,9 +9,37 @@ use lopdf::{Dictionary, Document, Object, ObjectId, Stream, dictionary};
 
 use crate::budget::Limits;
 use crate::extract::{
-    Context, Engines, Extraction, Image, ImageData, OcrEngine, OcrFailure, OcrLine, extract,
+    Bitmap, Context, Engines, Extraction, OcrEngine, OcrFailure, OcrWord, extract,
 };
 use crate::report::{Part, PixelBox, ProblemCode};
+
+/// Grey samples of `width` × `height` pixels: three rings side by side on
+/// light grey, shaped enough like glyphs for the image path's skip rule to
+/// hand them to an engine.
+fn glyphs(width: u32, height: u32) -> Vec<u8> {
+    let mut samples = vec![0xE0; (width * height) as usize];
+    let size = (height / 2).clamp(6, 40);
+    for ring in 0..3 {
+        let (left, top) = (2 + ring * (size + size / 4), height / 4);
+        for y in top..(top + size).min(height) {
+            for x in left..(left + size).min(width) {
+                if x < left + 2 || x + 2 >= left + size || y < top + 2 || y + 2 >= top + size {
+                    samples[(y * width + x) as usize] = 0x10;
+                }
+            }
+        }
+    }
+    samples
+}
+
+/// A JPEG file of [`glyphs`].
+fn jpeg_of_glyphs(width: u32, height: u32) -> Vec<u8> {
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
+        .encode(&glyphs(width, height), width, height, image::ExtendedColorType::L8)
+        .unwrap();
+    jpeg
+}
 
 /// A PDF under construction: one Helvetica font (`/F1`), pages in order.
 struct Pdf {
@@ -53,7 +81,7 @@ impl Pdf {
 
     /// A grey image of `width` × `height`, deflated.
     fn grey_image(&mut self, width: i64, height: i64) -> ObjectId {
-        let samples = vec![0x80; (width * height) as usize];
+        let samples = glyphs(width as u32, height as u32);
         let entries = dictionary! {
             "ColorSpace" => "DeviceGray",
             "BitsPerComponent" => 8,
@@ -299,40 +327,37 @@ fn image_masks_are_not_pictures() {
     assert!(read(&pdf.bytes()).problems.is_empty());
 }
 
-/// An engine that writes down what it was given and reads a marking in
-/// every picture.
+/// An engine that writes down the size of each bitmap it was given and
+/// reads a marking in every one.
 #[derive(Debug, Default)]
 struct Recorder {
     seen: Mutex<Vec<String>>,
 }
 
 impl OcrEngine for Recorder {
-    fn read(&self, image: &Image<'_>, _: u64) -> Result<Vec<OcrLine>, OcrFailure> {
-        let what = match &image.data {
-            ImageData::File(bytes) => {
-                format!("{}x{} file {}", image.width, image.height, bytes.len())
-            }
-            ImageData::Samples {
-                bits_per_component,
-                components,
-                samples,
-            } => format!(
-                "{}x{} samples {bits_per_component}/{components} {}",
-                image.width,
-                image.height,
-                samples.len()
-            ),
-        };
-        self.seen.lock().unwrap().push(what);
-        Ok(vec![OcrLine {
-            text: "DIFFUSION RESTREINTE".into(),
+    fn recognize(
+        &self,
+        bitmap: &Bitmap<'_>,
+        _: std::time::Instant,
+    ) -> Result<Vec<OcrWord>, OcrFailure> {
+        assert_eq!(bitmap.pixels.len() as u64, u64::from(bitmap.width) * u64::from(bitmap.height));
+        self.seen
+            .lock()
+            .unwrap()
+            .push(format!("{}x{}", bitmap.width, bitmap.height));
+        let word = |text: &str| OcrWord {
+            text: text.into(),
+            confidence: 90.0,
             pixels: PixelBox {
                 x: 0,
                 y: 0,
-                width: image.width,
-                height: image.height,
+                width: bitmap.width,
+                height: bitmap.height,
             },
-        }])
+            line: 0,
+        };
+        // Three words: a pass that reads them is not retried turned.
+        Ok(vec![word("DIFFUSION"), word("RESTREINTE"), word("Note")])
     }
 }
 
@@ -341,10 +366,10 @@ fn with_an_engine_pictures_are_read_once_decoded() {
     let mut pdf = Pdf::new();
     let grey = pdf.grey_image(40, 20);
     let jpeg = pdf.image(
-        640,
-        480,
-        dictionary! { "ColorSpace" => "DeviceRGB", "BitsPerComponent" => 8, "Filter" => "DCTDecode" },
-        b"\xFF\xD8\xFF\xE0 not really a jpeg".to_vec(),
+        64,
+        32,
+        dictionary! { "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => "DCTDecode" },
+        jpeg_of_glyphs(64, 32),
     );
     let fax = pdf.image(
         100,
@@ -363,7 +388,8 @@ fn with_an_engine_pictures_are_read_once_decoded() {
     let extraction = extract(&bytes, Some("t.pdf"), context);
     assert_eq!(
         *engine.seen.lock().unwrap(),
-        ["40x20 samples 8/1 800", "640x480 file 22"]
+        ["80x40", "128x64"],
+        "small pictures are enlarged twice before an engine reads them"
     );
     let read: Vec<(Part, Option<u32>)> = extraction
         .segments
@@ -462,7 +488,7 @@ fn inline_pictures_kept_for_an_engine_are_bounded() {
     let mut content = Vec::new();
     for _ in 0..6 {
         content.extend_from_slice(b"BI /W 1024 /H 1023 /CS /G /BPC 8 ID ");
-        content.extend(std::iter::repeat_n(0x80, 1024 * 1023));
+        content.extend(glyphs(1024, 1023));
         content.extend_from_slice(b" EI ");
     }
     let bytes = Pdf::new().page(&content, &[]).bytes();

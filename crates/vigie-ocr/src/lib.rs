@@ -1,10 +1,29 @@
-//! OCR for vigie: the Tesseract engine behind [`vigie::extract::OcrEngine`].
+//! A small, safe binding over Tesseract's C API (`tesseract/capi.h`):
+//! an 8-bit grayscale bitmap in, words with their boxes, confidences and
+//! text lines out.
 //!
-//! The core crate holds no engine and no `unsafe` code
-//! (`#![forbid(unsafe_code)]`); the foreign-function interface to Tesseract
-//! lives here, in [`ffi`], behind safe functions. This crate links
-//! `libtesseract` and `libleptonica` through their C API
-//! (`tesseract/capi.h`, `leptonica/allheaders.h`).
+//! This crate knows nothing of vigie: the core crate depends on it behind
+//! its `ocr` feature and implements its own OCR engine trait on top of
+//! [`Tesseract`]. The foreign-function interface is written by hand (no
+//! bindgen) in a private module, and every `unsafe` block says why it is
+//! sound; the core crate has no `unsafe` code. libtesseract and Leptonica
+//! are linked as pkg-config finds them (Debian: `libtesseract-dev`).
+//!
+//! Tesseract runs single-threaded on the thread that owns the engine (its
+//! OpenMP parallel regions are kept on that thread; see [`Tesseract`]):
+//! scan images in parallel with one engine per thread instead.
+//!
+//! ```no_run
+//! use vigie_ocr::{GrayImage, Options, Tesseract};
+//!
+//! let mut engine = Tesseract::new("eng+fra", None)?;
+//! let pixels = vec![255u8; 640 * 200];
+//! let image = GrayImage { pixels: &pixels, width: 640, height: 200 };
+//! for word in engine.recognize(&image, &Options::default())? {
+//!     println!("{} ({:.0}%) line {}", word.text, word.confidence, word.line);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 //!
 //! ```
 //! let version = vigie_ocr::tesseract_version();
@@ -14,18 +33,17 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+mod engine;
+mod error;
+mod ffi;
+mod image;
+mod openmp;
+
 use std::ffi::CStr;
 
-/// The C functions of Tesseract this crate calls, as `tesseract/capi.h`
-/// declares them.
-pub mod ffi {
-    use std::os::raw::c_char;
-
-    unsafe extern "C" {
-        /// The library's version, a static NUL-terminated string.
-        pub fn TessVersion() -> *const c_char;
-    }
-}
+pub use engine::{Options, Segmentation, Tesseract, Word};
+pub use error::{InitError, RecognizeError};
+pub use image::{GrayImage, MAX_SIDE};
 
 /// The version of the Tesseract library linked, such as `5.3.0`.
 pub fn tesseract_version() -> String {
@@ -34,6 +52,14 @@ pub fn tesseract_version() -> String {
     // life of the process; it is only read here.
     let version = unsafe { CStr::from_ptr(ffi::TessVersion()) };
     version.to_string_lossy().into_owned()
+}
+
+/// Whether an OpenMP runtime is in the process and recognition on the
+/// calling thread has been made single-threaded (false: Tesseract was built
+/// without OpenMP, and is single-threaded anyway). [`Tesseract::new`] and
+/// [`Tesseract::recognize`] do this themselves; this is for reports.
+pub fn openmp_single_threaded() -> bool {
+    openmp::run_on_this_thread_only()
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use image::imageops::{self, FilterType};
 use image::{GrayImage, Luma};
 
 use super::decode::Gray;
+use super::textlike;
 
 /// Pictures smaller than this (pixels) are enlarged twice: Tesseract reads
 /// glyphs best at 20 to 40 pixels high, and screenshot text is 10 to 16.
@@ -50,6 +51,7 @@ pub(crate) fn prepare(original: &Gray) -> Prepared {
         gray = resize(&gray, scale);
     }
     binarize(&mut gray);
+    invert_dark_boxes(&mut gray);
     Prepared { gray, scale }
 }
 
@@ -165,7 +167,7 @@ const UNEVEN_LIGHT: u8 = 48;
 /// of its neighbourhood (Bradley's method), which a single threshold would
 /// turn half black.
 fn binarize(gray: &mut Gray) {
-    if unevenly_lit(gray) {
+    if std::env::var_os("VIGIE_LOCAL").is_some() || unevenly_lit(gray) {
         binarize_locally(gray);
     } else {
         let threshold = otsu(&histogram(&gray.pixels));
@@ -236,6 +238,68 @@ fn binarize_locally(gray: &mut Gray) {
         }
     }
     gray.pixels = out;
+}
+
+/// The smallest dark box, each way, that may hold light text (pixels).
+const MIN_BOX: u32 = 16;
+/// Dark boxes looked into, at most, per picture.
+const MAX_DARK_BOXES: usize = 64;
+/// Light letters a dark box must hold to be inverted.
+const LETTERS_IN_A_BOX: usize = 3;
+
+/// Light text in a dark box (a TLP label: red on black; a stamp printed in
+/// reverse; a coloured banner that binarised dark) comes out of the
+/// threshold as holes in a black blob, which Tesseract's layout analysis
+/// takes for a picture and skips. Each such box is inverted in place: its
+/// text becomes black on white like the rest of the page.
+fn invert_dark_boxes(binary: &mut Gray) {
+    let Some(dark) = textlike::blobs(binary, 0) else {
+        return;
+    };
+    let boxes: Vec<textlike::Blob> = dark
+        .into_iter()
+        .filter(|blob| {
+            let (width, height) = (blob.width(), blob.height());
+            let area = u64::from(width) * u64::from(height);
+            let fill = f64::from(blob.pixels) / area as f64;
+            // Mostly ink, not the whole picture, larger than a glyph.
+            width >= MIN_BOX
+                && height >= MIN_BOX
+                && area * 10 < binary.area() * 9
+                && (0.6..=0.95).contains(&fill)
+        })
+        .take(MAX_DARK_BOXES)
+        .collect();
+    if boxes.is_empty() {
+        return;
+    }
+    let Some(light) = textlike::blobs(binary, 255) else {
+        return;
+    };
+    for dark in boxes {
+        // Letters in a box are light blobs of a glyph's height inside it:
+        // a bold "O" or "B" has one or two holes, a word has many.
+        let letters = light
+            .iter()
+            .filter(|hole| {
+                hole.left > dark.left
+                    && hole.right < dark.right
+                    && hole.top > dark.top
+                    && hole.bottom < dark.bottom
+                    && hole.height() >= 6
+                    && hole.height() * 2 >= dark.height() / 4
+            })
+            .count();
+        if letters < LETTERS_IN_A_BOX {
+            continue;
+        }
+        for y in dark.top..=dark.bottom {
+            let row = y as usize * binary.width as usize;
+            for level in &mut binary.pixels[row + dark.left as usize..=row + dark.right as usize] {
+                *level = 255 - *level;
+            }
+        }
+    }
 }
 
 /// `gray` turned clockwise by `quarters` quarter turns.

@@ -15,6 +15,9 @@ use crate::report::PixelBox;
 pub(crate) const MIN_WORD_CONFIDENCE: f32 = 40.0;
 /// A pass that reads fewer sure words than this is retried turned.
 const FEW_WORDS: usize = 3;
+/// A pass whose sure words have a lower mean confidence than this is
+/// retried turned: upside down, Tesseract still reads "words", unsurely.
+const UPRIGHT_CONFIDENCE: f32 = 70.0;
 /// The resolution given to the engine for a prepared picture. Screens and
 /// photographs have none; what matters is the glyphs' size in pixels,
 /// which preparing brings to that of a 300 dpi print.
@@ -40,7 +43,7 @@ pub(crate) fn read(
     if !textlike::may_hold_text(&prepared.gray) {
         return Ok(Reading::NoText);
     }
-    let mut best: Option<(Vec<OcrWord>, u8)> = None;
+    let mut best: Option<(Vec<OcrWord>, u8, f32)> = None;
     for quarters in [0u8, 1, 3, 2] {
         let turned;
         let bitmap_gray = if quarters == 0 {
@@ -62,21 +65,16 @@ pub(crate) fn read(
             .into_iter()
             .filter(|word| word.confidence >= MIN_WORD_CONFIDENCE && !word.text.trim().is_empty())
             .collect();
-        let sure = sure_words(&words);
-        let better = best
-            .as_ref()
-            .is_none_or(|(best_words, _)| sure > sure_words(best_words));
-        if better {
-            best = Some((words, quarters));
+        let score = score(&words);
+        let upright = reads_upright(&words);
+        if best.as_ref().is_none_or(|(_, _, best)| score > *best) {
+            best = Some((words, quarters, score));
         }
-        if best
-            .as_ref()
-            .is_some_and(|(words, _)| sure_words(words) >= FEW_WORDS)
-        {
+        if upright {
             break;
         }
     }
-    let (words, quarters) = best.unwrap_or_default();
+    let (words, quarters, _) = best.unwrap_or_default();
     let lines = lines(words)
         .into_iter()
         .map(|mut line| {
@@ -89,11 +87,32 @@ pub(crate) fn read(
 
 /// Words of three letters or more: what a page read the right way up has
 /// many of, and one read sideways has few.
-fn sure_words(words: &[OcrWord]) -> usize {
+fn sure_words(words: &[OcrWord]) -> impl Iterator<Item = &OcrWord> {
     words
         .iter()
         .filter(|word| word.text.chars().filter(|c| c.is_alphabetic()).count() >= 3)
-        .count()
+}
+
+/// How well a pass read: the confidence of its sure words, summed.
+fn score(words: &[OcrWord]) -> f32 {
+    sure_words(words).map(|word| word.confidence).sum()
+}
+
+/// Whether a pass looks like a page read the right way up, so that no
+/// turn need be tried: a few sure words, read with confidence, on lines
+/// wider than high. A page read sideways gives words standing on end (or
+/// few words), one read upside down gives letters Tesseract is unsure of.
+fn reads_upright(words: &[OcrWord]) -> bool {
+    let sure: Vec<&OcrWord> = sure_words(words).collect();
+    if sure.len() < FEW_WORDS {
+        return false;
+    }
+    let standing = sure
+        .iter()
+        .filter(|word| word.pixels.height > word.pixels.width)
+        .count();
+    let confidence = sure.iter().map(|word| word.confidence).sum::<f32>() / sure.len() as f32;
+    standing * 2 < sure.len() && confidence >= UPRIGHT_CONFIDENCE
 }
 
 /// Words gathered into their lines, in reading order; a line's box holds

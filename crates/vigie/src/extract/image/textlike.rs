@@ -17,19 +17,20 @@ const MAX_BLOBS: usize = 50_000;
 
 /// A blob's bounding box.
 #[derive(Debug, Clone, Copy)]
-struct Blob {
-    left: u32,
-    top: u32,
-    right: u32,
-    bottom: u32,
-    pixels: u32,
+pub(crate) struct Blob {
+    pub(crate) left: u32,
+    pub(crate) top: u32,
+    pub(crate) right: u32,
+    pub(crate) bottom: u32,
+    /// Its pixels (not its box's).
+    pub(crate) pixels: u32,
 }
 
 impl Blob {
-    fn width(&self) -> u32 {
+    pub(crate) fn width(&self) -> u32 {
         self.right - self.left + 1
     }
-    fn height(&self) -> u32 {
+    pub(crate) fn height(&self) -> u32 {
         self.bottom - self.top + 1
     }
 }
@@ -98,7 +99,7 @@ fn in_a_row(glyphs: &[Blob], vertical: bool) -> bool {
 
 /// The 8-connected blobs of pixels of level `ink`, found row by row with
 /// a union-find over runs; `None` past [`MAX_BLOBS`].
-fn blobs(binary: &Gray, ink: u8) -> Option<Vec<Blob>> {
+pub(crate) fn blobs(binary: &Gray, ink: u8) -> Option<Vec<Blob>> {
     let width = binary.width as usize;
     // Runs of ink: (row, first column, last column, label).
     let mut runs: Vec<(u32, u32, u32, usize)> = Vec::new();

@@ -39,12 +39,14 @@ mod error;
 mod ffi;
 mod image;
 mod openmp;
+mod orientation;
 
 use std::ffi::CStr;
 
 pub use engine::{Options, Segmentation, Tesseract, Word};
 pub use error::{InitError, RecognizeError};
 pub use image::{GrayImage, MAX_SIDE};
+pub use orientation::{Orientation, OrientationDetector};
 
 /// The version of the Tesseract library linked, such as `5.3.0`.
 pub fn tesseract_version() -> String {

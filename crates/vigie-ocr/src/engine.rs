@@ -2,25 +2,15 @@
 //! into words.
 
 use std::cell::Cell;
-use std::ffi::{CStr, CString, c_void};
-use std::os::raw::{c_char, c_int};
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::{CStr, c_void};
+use std::os::raw::c_int;
 use std::path::Path;
 use std::ptr::NonNull;
-use std::sync::Once;
 use std::time::{Duration, Instant};
 
+use crate::api::{Api, ClearOnDrop};
 use crate::image::GrayImage;
-use crate::{InitError, RecognizeError, ffi, openmp};
-
-/// The most languages one engine is started with (`eng+fra+...`).
-const MAX_LANGUAGES: usize = 16;
-/// The longest language name accepted (Tesseract's are such as `chi_sim`
-/// or `script/Latin`).
-const MAX_LANGUAGE_NAME: usize = 64;
-/// Resolutions accepted, in pixels per inch: below 70 Tesseract disbelieves
-/// the figure and substitutes its own.
-const PPI_RANGE: std::ops::RangeInclusive<u32> = 70..=2400;
+use crate::{InitError, RecognizeError, ffi};
 
 /// How Tesseract divides the page into text (its page segmentation mode).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -103,7 +93,7 @@ pub struct Word {
 /// ```
 #[derive(Debug)]
 pub struct Tesseract {
-    api: NonNull<ffi::TessBaseAPI>,
+    api: Api,
     languages: String,
 }
 
@@ -119,80 +109,10 @@ impl Tesseract {
     /// messages to stderr are turned off for the process (`debug_file` is
     /// `/dev/null`), so that a server's log is not filled with them.
     pub fn new(languages: &str, datapath: Option<&Path>) -> Result<Tesseract, InitError> {
-        let requested = parse_languages(languages)?;
-        let c_languages = CString::new(languages)
-            .map_err(|_| InitError::Failed("the language string contains NUL".into()))?;
-        let c_datapath = datapath
-            .map(|path| {
-                CString::new(path.as_os_str().as_bytes())
-                    .map_err(|_| InitError::Failed("the data path contains a NUL byte".into()))
-            })
-            .transpose()?;
-        silence_libraries();
-        openmp::run_on_this_thread_only();
-
-        // SAFETY: TessBaseAPICreate takes nothing and returns a new object
-        // (or null, checked next) that this value owns from here.
-        let api = NonNull::new(unsafe { ffi::TessBaseAPICreate() })
-            .ok_or_else(|| InitError::Failed("TessBaseAPICreate returned null".into()))?;
-        // From here `engine` owns the object: any early return ends and
-        // deletes it in Drop.
-        let engine = Tesseract {
-            api,
+        Ok(Tesseract {
+            api: Api::start(languages, datapath, ffi::OEM_LSTM_ONLY)?,
             languages: languages.to_owned(),
-        };
-        let datapath_ptr = c_datapath
-            .as_ref()
-            .map_or(std::ptr::null(), |path| path.as_ptr());
-        // SAFETY: a live API object; datapath null or NUL-terminated, and
-        // the language NUL-terminated, both outliving the call (Tesseract
-        // copies them).
-        let status = unsafe {
-            ffi::TessBaseAPIInit2(
-                engine.api.as_ptr(),
-                datapath_ptr,
-                c_languages.as_ptr(),
-                ffi::OEM_LSTM_ONLY,
-            )
-        };
-        let searched = engine.datapath();
-        // After a failed Init the loaded list cannot be trusted (it names
-        // the language being loaded when it failed): every requested
-        // language is then in doubt.
-        let loaded = if status == 0 {
-            engine.loaded_languages()
-        } else {
-            Vec::new()
-        };
-        let missing: Vec<&str> = requested
-            .iter()
-            .copied()
-            .filter(|language| !loaded.iter().any(|loaded| loaded == language))
-            .collect();
-        if missing.is_empty() {
-            return Ok(engine);
-        }
-        // Tell a missing file from one that is there but did not load.
-        let absent: Vec<&str> = missing
-            .iter()
-            .copied()
-            .filter(|language| {
-                !Path::new(&searched)
-                    .join(format!("{language}.traineddata"))
-                    .is_file()
-            })
-            .collect();
-        if !absent.is_empty() {
-            return Err(InitError::MissingLanguageData {
-                languages: absent.join("+"),
-                searched,
-            });
-        }
-        Err(InitError::Failed(format!(
-            "Tesseract did not load the language data for {} from {searched} \
-             (TessBaseAPIInit2 returned {status})",
-            missing.join("+")
-        )))
+        })
     }
 
     /// The languages this engine was started with, as given to [`Tesseract::new`].
@@ -209,189 +129,52 @@ impl Tesseract {
         image: &GrayImage<'_>,
         options: &Options,
     ) -> Result<Vec<Word>, RecognizeError> {
-        let (width, height) = image.checked_dimensions()?;
-        if !PPI_RANGE.contains(&options.ppi) {
-            return Err(RecognizeError::InvalidImage(format!(
-                "a resolution of {} ppi is outside {}..={}",
-                options.ppi,
-                PPI_RANGE.start(),
-                PPI_RANGE.end()
-            )));
-        }
-        // The ppi is at most 2400 (checked above), so it fits in an int.
-        let ppi = c_int::try_from(options.ppi).unwrap_or(300);
         let monitor = Monitor::new(options.deadline)?;
-        openmp::run_on_this_thread_only();
-        let api = self.api.as_ptr();
-        // Clears the image and results on every way out of this function.
-        let _clear = ClearOnDrop(self.api);
-        // SAFETY: a live API object owned by self; the mode is one of the
-        // TessPageSegMode values.
-        unsafe { ffi::TessBaseAPISetPageSegMode(api, options.segmentation.page_seg_mode()) };
-        // SAFETY: the pixels are width*height bytes (checked_dimensions),
-        // one byte per pixel and `width` bytes per row as declared; Tesseract
-        // copies them into its own image during the call.
-        unsafe { ffi::TessBaseAPISetImage(api, image.pixels.as_ptr(), width, height, 1, width) };
-        // SAFETY: a live API object with an image set; ppi in 70..=2400.
-        unsafe { ffi::TessBaseAPISetSourceResolution(api, ppi) };
+        let api = self.api.set_image(image, options.ppi)?;
+        // SAFETY: a live API object; the mode is a TessPageSegMode value.
+        unsafe {
+            ffi::TessBaseAPISetPageSegMode(api.as_ptr(), options.segmentation.page_seg_mode())
+        };
         // SAFETY: a live API object with an image; the monitor is live for
         // the call and its cancel_this points to monitor.state, which it
         // outlives (both dropped after this function's last use of them).
-        let status = unsafe { ffi::TessBaseAPIRecognize(api, monitor.as_ptr()) };
+        let status = unsafe { ffi::TessBaseAPIRecognize(api.as_ptr(), monitor.as_ptr()) };
         if status != 0 {
             if monitor.fired() {
                 return Err(RecognizeError::Deadline);
             }
             return Err(RecognizeError::Failed(format!(
-                "TessBaseAPIRecognize returned {status} on a {width}x{height} image"
+                "TessBaseAPIRecognize returned {status} on a {}x{} image",
+                image.width, image.height
             )));
         }
-        Ok(self.words())
-    }
-
-    /// Reads the recognised words through Tesseract's result iterator.
-    fn words(&self) -> Vec<Word> {
-        // SAFETY: a live API object after a successful Recognize; the
-        // iterator returned (or null, for no results) is owned by the guard.
-        let iterator = unsafe { ffi::TessBaseAPIGetIterator(self.api.as_ptr()) };
-        let Some(iterator) = NonNull::new(iterator) else {
-            return Vec::new();
-        };
-        let iterator = ResultIterator(iterator);
-        let mut words = Vec::new();
-        let mut line: Option<u32> = None;
-        loop {
-            if let Some(word) = iterator.word(&mut line) {
-                words.push(word);
-            }
-            // SAFETY: a live iterator; Next returns false at the end (also
-            // when it starts past the end, on a page without words).
-            if unsafe { ffi::TessResultIteratorNext(iterator.0.as_ptr(), ffi::RIL_WORD) } == 0 {
-                break;
-            }
-        }
-        words
-    }
-
-    /// The directory Tesseract reads (or looked for) language data in.
-    fn datapath(&self) -> String {
-        // SAFETY: called after Init (which always creates the internal
-        // engine GetDatapath reads, whether it succeeded or not); the string
-        // returned is owned by the object and copied here at once.
-        let path = unsafe { ffi::TessBaseAPIGetDatapath(self.api.as_ptr()) };
-        if path.is_null() {
-            return String::from("(unknown)");
-        }
-        // SAFETY: non-null, NUL-terminated, owned by the live object.
-        let path = unsafe { CStr::from_ptr(path) }.to_string_lossy();
-        path.trim_end_matches('/').to_owned()
-    }
-
-    /// The languages Tesseract actually loaded.
-    fn loaded_languages(&self) -> Vec<String> {
-        // SAFETY: a live API object; the array returned is NULL-terminated,
-        // owned by the caller, and freed below with TessDeleteTextArray.
-        let array = unsafe { ffi::TessBaseAPIGetLoadedLanguagesAsVector(self.api.as_ptr()) };
-        if array.is_null() {
-            return Vec::new();
-        }
-        let mut languages = Vec::new();
-        // Bounded: Tesseract loads the languages asked for and those they
-        // name as dependencies, a handful.
-        for index in 0..MAX_LANGUAGES * 4 {
-            // SAFETY: index is within the array: every earlier entry was
-            // non-null, and the array ends with a null entry.
-            let entry: *mut c_char = unsafe { *array.add(index) };
-            if entry.is_null() {
-                break;
-            }
-            // SAFETY: a non-null entry is a NUL-terminated string.
-            languages.push(
-                unsafe { CStr::from_ptr(entry) }
-                    .to_string_lossy()
-                    .into_owned(),
-            );
-        }
-        // SAFETY: the array came from GetLoadedLanguagesAsVector and is
-        // freed once; nothing read from it is used after.
-        unsafe { ffi::TessDeleteTextArray(array) };
-        languages
+        Ok(words(&api))
     }
 }
 
-impl Drop for Tesseract {
-    fn drop(&mut self) {
-        // SAFETY: the object is live and owned by self; End frees its
-        // engine and Delete the object, after which it is never used.
-        unsafe {
-            ffi::TessBaseAPIEnd(self.api.as_ptr());
-            ffi::TessBaseAPIDelete(self.api.as_ptr());
+/// Reads the recognised words through Tesseract's result iterator (deleted
+/// before `api` clears the results).
+fn words(api: &ClearOnDrop<'_>) -> Vec<Word> {
+    // SAFETY: a live API object after a successful Recognize; the
+    // iterator returned (or null, for no results) is owned by the guard.
+    let iterator = unsafe { ffi::TessBaseAPIGetIterator(api.as_ptr()) };
+    let Some(iterator) = NonNull::new(iterator) else {
+        return Vec::new();
+    };
+    let iterator = ResultIterator(iterator);
+    let mut words = Vec::new();
+    let mut line: Option<u32> = None;
+    loop {
+        if let Some(word) = iterator.word(&mut line) {
+            words.push(word);
+        }
+        // SAFETY: a live iterator; Next returns false at the end (also
+        // when it starts past the end, on a page without words).
+        if unsafe { ffi::TessResultIteratorNext(iterator.0.as_ptr(), ffi::RIL_WORD) } == 0 {
+            break;
         }
     }
-}
-
-/// Splits and checks a `+`-joined language string.
-fn parse_languages(languages: &str) -> Result<Vec<&str>, InitError> {
-    let names: Vec<&str> = languages.split('+').collect();
-    if names.len() > MAX_LANGUAGES {
-        return Err(InitError::Failed(format!(
-            "{} languages requested, at most {MAX_LANGUAGES}",
-            names.len()
-        )));
-    }
-    for name in &names {
-        // Tesseract's own syntax also has `~lang` (exclude) and paths; only
-        // plain names, and `script/Name`, are accepted.
-        let valid = !name.is_empty()
-            && name.len() <= MAX_LANGUAGE_NAME
-            && !name.starts_with('/')
-            && !name.ends_with('/')
-            && name
-                .bytes()
-                .all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'/'));
-        if !valid {
-            return Err(InitError::Failed(format!(
-                "invalid language list {languages:?} (expected names such as eng+fra)"
-            )));
-        }
-    }
-    Ok(names)
-}
-
-/// Sends Tesseract's `tprintf` output to /dev/null and turns Leptonica's
-/// messages off, once for the process. Both settings are process-wide
-/// globals that Tesseract reads without a lock, so they are written once,
-/// before this crate starts any engine.
-fn silence_libraries() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // SAFETY: a temporary API object, used only to set a global
-        // parameter (SetVariable reaches the global `debug_file` through
-        // it), then deleted. No other engine of this crate exists yet
-        // (call_once runs before the first).
-        unsafe {
-            let api = ffi::TessBaseAPICreate();
-            if !api.is_null() {
-                ffi::TessBaseAPISetVariable(api, c"debug_file".as_ptr(), c"/dev/null".as_ptr());
-                ffi::TessBaseAPIDelete(api);
-            }
-        }
-        // SAFETY: sets Leptonica's global message threshold; no Leptonica
-        // call of this crate runs concurrently (call_once).
-        unsafe { ffi::setMsgSeverity(ffi::L_SEVERITY_NONE) };
-    });
-}
-
-/// Clears an API object's image and results when dropped.
-struct ClearOnDrop(NonNull<ffi::TessBaseAPI>);
-
-impl Drop for ClearOnDrop {
-    fn drop(&mut self) {
-        // SAFETY: the object outlives this guard (it is created inside a
-        // method borrowing the engine mutably); Clear frees only the image
-        // and results.
-        unsafe { ffi::TessBaseAPIClear(self.0.as_ptr()) };
-    }
+    words
 }
 
 /// A result iterator, deleted when dropped.

@@ -34,6 +34,8 @@ pub struct EtextDesc {
 /// `BOOL` of capi.h: an `int`.
 pub type Bool = c_int;
 
+/// `TessOcrEngineMode::OEM_TESSERACT_ONLY` (the legacy engine).
+pub const OEM_TESSERACT_ONLY: c_int = 0;
 /// `TessOcrEngineMode::OEM_LSTM_ONLY`.
 pub const OEM_LSTM_ONLY: c_int = 1;
 
@@ -91,6 +93,13 @@ unsafe extern "C" {
     );
     pub fn TessBaseAPISetSourceResolution(handle: *mut TessBaseAPI, ppi: c_int);
     pub fn TessBaseAPIRecognize(handle: *mut TessBaseAPI, monitor: *mut EtextDesc) -> c_int;
+    pub fn TessBaseAPIDetectOrientationScript(
+        handle: *mut TessBaseAPI,
+        orient_deg: *mut c_int,
+        orient_conf: *mut c_float,
+        script_name: *mut *const c_char,
+        script_conf: *mut c_float,
+    ) -> Bool;
     pub fn TessBaseAPIGetIterator(handle: *mut TessBaseAPI) -> *mut TessResultIterator;
 
     pub fn TessPageIteratorIsAtBeginningOf(handle: *const TessPageIterator, level: c_int) -> Bool;

@@ -1,6 +1,7 @@
 //! A small, safe binding over Tesseract's C API (`tesseract/capi.h`):
 //! an 8-bit grayscale bitmap in, words with their boxes, confidences and
-//! text lines out.
+//! text lines out ([`Tesseract`]); and which way up a page is
+//! ([`OrientationDetector`]).
 //!
 //! This crate knows nothing of vigie: the core crate depends on it behind
 //! its `ocr` feature and implements its own OCR engine trait on top of
@@ -11,7 +12,11 @@
 //!
 //! Tesseract runs single-threaded on the thread that owns the engine (its
 //! OpenMP parallel regions are kept on that thread; see [`Tesseract`]):
-//! scan images in parallel with one engine per thread instead.
+//! scan images in parallel with one engine per thread instead. Measured on
+//! a 1280x720 screenshot (120 words) on two loaded cores: 4.5 s a
+//! recognition with Tesseract's OpenMP threads, 0.5 to 0.8 s without.
+//!
+//! `tests/valgrind` runs this crate's tests under memcheck.
 //!
 //! ```no_run
 //! use vigie_ocr::{GrayImage, Options, Tesseract};
@@ -33,17 +38,20 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+mod api;
 mod engine;
 mod error;
 mod ffi;
 mod image;
 mod openmp;
+mod orientation;
 
 use std::ffi::CStr;
 
 pub use engine::{Options, Segmentation, Tesseract, Word};
 pub use error::{InitError, RecognizeError};
 pub use image::{GrayImage, MAX_SIDE};
+pub use orientation::{Orientation, OrientationDetector};
 
 /// The version of the Tesseract library linked, such as `5.3.0`.
 pub fn tesseract_version() -> String {

@@ -28,5 +28,20 @@ def render(name, lines, size, width, margin=30, spacing=1.6):
 
 # Two lines: a French marking, then an ordinary title with an accent.
 render("marking.png", ["DIFFUSION RESTREINTE", "Compte rendu de réunion"], 36, 560)
+# A page of ordinary prose, enough text for orientation detection (the
+# tests turn it a quarter at a time).
+render(
+    "page.png",
+    [
+        "Compte rendu de la réunion du comité",
+        "Participants : direction, juridique",
+        "Ordre du jour : budget et calendrier",
+        "Le budget est reconduit à l'identique.",
+        "La livraison du lot 3 est décalée.",
+        "Prochaine réunion le 9 avril à 10 h.",
+    ],
+    24,
+    560,
+)
 # One line, other words: the engine is reused on it after marking.png.
 render("single_line.png", ["Budget prévisionnel 2026"], 32, 520)

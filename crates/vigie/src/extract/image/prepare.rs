@@ -50,9 +50,13 @@ pub(crate) fn prepare(original: &Gray) -> Prepared {
     if scale != 1.0 {
         gray = resize(&gray, scale);
     }
-    binarize(&mut gray);
-    invert_dark_boxes(&mut gray);
-    Prepared { gray, scale }
+    let mut binary = gray.clone();
+    binarize(&mut binary);
+    read_dark_boxes(&mut binary, &gray);
+    Prepared {
+        gray: binary,
+        scale,
+    }
 }
 
 /// The most common grey level: the background of a page or a screen.
@@ -167,7 +171,7 @@ const UNEVEN_LIGHT: u8 = 48;
 /// of its neighbourhood (Bradley's method), which a single threshold would
 /// turn half black.
 fn binarize(gray: &mut Gray) {
-    if std::env::var_os("VIGIE_LOCAL").is_some() || unevenly_lit(gray) {
+    if unevenly_lit(gray) {
         binarize_locally(gray);
     } else {
         let threshold = otsu(&histogram(&gray.pixels));
@@ -244,62 +248,65 @@ fn binarize_locally(gray: &mut Gray) {
 const MIN_BOX: u32 = 16;
 /// Dark boxes looked into, at most, per picture.
 const MAX_DARK_BOXES: usize = 64;
-/// Light letters a dark box must hold to be inverted.
-const LETTERS_IN_A_BOX: usize = 3;
+
 
 /// Light text in a dark box (a TLP label: red on black; a stamp printed in
-/// reverse; a coloured banner that binarised dark) comes out of the
-/// threshold as holes in a black blob, which Tesseract's layout analysis
-/// takes for a picture and skips. Each such box is inverted in place: its
-/// text becomes black on white like the rest of the page.
-fn invert_dark_boxes(binary: &mut Gray) {
+/// reverse) falls on the dark side of a page's threshold with its box, and
+/// comes out as one black block, which Tesseract's layout analysis takes
+/// for a picture. Each such block (mostly ink, larger than a glyph) whose
+/// grey levels inside split in two (a dark box, and lighter strokes making
+/// up 2 to 45 % of it) is thresholded on its own, its lighter strokes
+/// made the ink: its text becomes black on white like the rest of the page.
+/// A solid shape (a bold bar, a bullet) has one grey inside and is left.
+fn read_dark_boxes(binary: &mut Gray, gray: &Gray) {
     let Some(dark) = textlike::blobs(binary, 0) else {
         return;
     };
-    let boxes: Vec<textlike::Blob> = dark
-        .into_iter()
-        .filter(|blob| {
-            let (width, height) = (blob.width(), blob.height());
-            let area = u64::from(width) * u64::from(height);
-            let fill = f64::from(blob.pixels) / area as f64;
-            // Mostly ink, not the whole picture, larger than a glyph.
-            width >= MIN_BOX
-                && height >= MIN_BOX
-                && area * 10 < binary.area() * 9
-                && (0.6..=0.95).contains(&fill)
-        })
-        .take(MAX_DARK_BOXES)
-        .collect();
-    if boxes.is_empty() {
-        return;
-    }
-    let Some(light) = textlike::blobs(binary, 255) else {
-        return;
-    };
-    for dark in boxes {
-        // Letters in a box are light blobs of a glyph's height inside it:
-        // a bold "O" or "B" has one or two holes, a word has many.
-        let letters = light
-            .iter()
-            .filter(|hole| {
-                hole.left > dark.left
-                    && hole.right < dark.right
-                    && hole.top > dark.top
-                    && hole.bottom < dark.bottom
-                    && hole.height() >= 6
-                    && hole.height() * 2 >= dark.height() / 4
-            })
-            .count();
-        if letters < LETTERS_IN_A_BOX {
+    let picture = binary.area();
+    let boxes = dark.into_iter().filter(|blob| {
+        let (width, height) = (blob.width(), blob.height());
+        let area = u64::from(width) * u64::from(height);
+        width >= MIN_BOX
+            && height >= MIN_BOX
+            && area * 10 < picture * 9
+            && u64::from(blob.pixels) * 10 >= area * 8
+    });
+    for dark in boxes.take(MAX_DARK_BOXES) {
+        let inside = |y: u32| {
+            let row = y as usize * gray.width as usize;
+            row + dark.left as usize..=row + dark.right as usize
+        };
+        let mut levels = [0u64; 256];
+        for y in dark.top..=dark.bottom {
+            for &level in &gray.pixels[inside(y)] {
+                levels[level as usize] += 1;
+            }
+        }
+        let threshold = otsu(&levels);
+        let (below, above) = split_means(&levels, threshold);
+        let total: u64 = levels.iter().sum();
+        let light: u64 = levels[threshold as usize + 1..].iter().sum();
+        let strokes = (total / 50..=total * 45 / 100).contains(&light);
+        if above - below < 40.0 || !strokes {
             continue;
         }
         for y in dark.top..=dark.bottom {
-            let row = y as usize * binary.width as usize;
-            for level in &mut binary.pixels[row + dark.left as usize..=row + dark.right as usize] {
-                *level = 255 - *level;
+            for (out, &level) in binary.pixels[inside(y)].iter_mut().zip(&gray.pixels[inside(y)]) {
+                *out = if level > threshold { 0 } else { 255 };
             }
         }
     }
+}
+
+/// The mean grey levels of a histogram at and below `threshold`, and above.
+fn split_means(histogram: &[u64; 256], threshold: u8) -> (f64, f64) {
+    let mean = |range: std::ops::RangeInclusive<usize>| {
+        let (count, sum) = range.fold((0u64, 0f64), |(count, sum), level| {
+            (count + histogram[level], sum + level as f64 * histogram[level] as f64)
+        });
+        if count == 0 { 0.0 } else { sum / count as f64 }
+    };
+    (mean(0..=threshold as usize), mean(threshold as usize + 1..=255))
 }
 
 /// `gray` turned clockwise by `quarters` quarter turns.

@@ -65,28 +65,33 @@ fn glyph_like(blob: &Blob, picture: &Gray) -> bool {
 }
 
 /// Whether some glyph has two neighbours of a like size beside it along a
-/// line: horizontally, or (with `vertical`) one above the other.
+/// line: horizontally, or (with `vertical`) one above the other. A
+/// neighbour stands past the glyph's middle (glyphs follow each other, they
+/// do not overlap), and glyphs are not slivers lying along the line (the
+/// stacked arcs of a logo are a column of such slivers).
 fn in_a_row(glyphs: &[Blob], vertical: bool) -> bool {
-    // (position along the line, position across it, size across it)
-    let mut keyed: Vec<(u32, u32, u32)> = glyphs
+    // (start along the line, centre across it, size across, extent along)
+    let mut keyed: Vec<(u32, u32, u32, u32)> = glyphs
         .iter()
         .map(|g| {
             if vertical {
-                (g.top, (g.left + g.right) / 2, g.width())
+                (g.top, (g.left + g.right) / 2, g.width(), g.height())
             } else {
-                (g.left, (g.top + g.bottom) / 2, g.height())
+                (g.left, (g.top + g.bottom) / 2, g.height(), g.width())
             }
         })
+        .filter(|&(_, _, size, extent)| extent.saturating_mul(4) >= size)
         .collect();
     keyed.sort_unstable();
-    for (index, &(along, across, size)) in keyed.iter().enumerate() {
+    for (index, &(along, across, size, extent)) in keyed.iter().enumerate() {
         let reach = along.saturating_add(size.saturating_mul(3));
         let neighbours = keyed[index + 1..]
             .iter()
-            .take_while(|&&(other_along, _, _)| other_along <= reach)
+            .take_while(|&&(other_along, ..)| other_along <= reach)
             .take(64)
-            .filter(|&&(_, other_across, other_size)| {
-                across.abs_diff(other_across) <= size / 2 + 1
+            .filter(|&&(other_along, other_across, other_size, _)| {
+                other_along >= along + extent / 2
+                    && across.abs_diff(other_across) <= size / 2 + 1
                     && size.abs_diff(other_size) <= size / 2 + 1
             })
             .count();

@@ -165,6 +165,7 @@ impl<'a> Extractor<'a> {
             }
             Format::Pdf => pdf::extract(self, bytes, path, depth),
             Format::Image => {
+                self.image_metadata(bytes, path);
                 let image = Image {
                     width: 0,
                     height: 0,

@@ -4,6 +4,7 @@
 //! one, an image that could hold text is a problem (`ocr-unavailable`), so
 //! that a stamp scanned into a picture is never passed as read.
 
+pub(crate) mod metadata;
 use std::borrow::Cow;
 
 use super::{Extractor, located};

@@ -38,12 +38,10 @@ pub(crate) fn read(sink: &mut Sink, file: &[u8]) {
                         let comment = joined(file, start, end);
                         sink.field("Comment", &text(&comment));
                     }
-                    0xFF => {
-                        if slice(file, start, 12)
-                            .is_some_and(|b| b[0] == 11 && &b[1..] == XMP_APPLICATION)
-                        {
-                            xmp(sink, file.get(start + 12..end).unwrap_or(&[]));
-                        }
+                    0xFF if slice(file, start, 12)
+                        .is_some_and(|b| b[0] == 11 && &b[1..] == XMP_APPLICATION) =>
+                    {
+                        xmp(sink, file.get(start + 12..end).unwrap_or(&[]));
                     }
                     _ => {}
                 }
@@ -94,7 +92,7 @@ fn sub_blocks(sink: &mut Sink, file: &[u8], mut at: usize) -> Option<usize> {
         at += size;
         blocks += 1;
         // A step per 64 sub-blocks: a frame holds thousands.
-        if blocks % 64 == 0 && !sink.step(1) {
+        if blocks.is_multiple_of(64) && !sink.step(1) {
             return None;
         }
     }

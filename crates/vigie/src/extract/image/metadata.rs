@@ -169,11 +169,22 @@ impl<'x, 'a> Sink<'x, 'a> {
         let read = ZlibDecoder::new(compressed)
             .take(cap + 1)
             .read_to_end(&mut out);
+        // What came out is spent, read or not, so that a thousand bombs
+        // cost the scan's inflation limit once, not a megabyte each, and
+        // each 64 KiB is a step of the budget.
+        let inflated = out.len() as u64;
+        if let Err(exceeded) = self.ex.budget().inflate(inflated) {
+            self.problem(ProblemCode::Limit, exceeded.0);
+            return None;
+        }
+        if !self.step(inflated >> 16) {
+            return None;
+        }
         if let Err(error) = read {
             self.corrupt(format!("{what} does not inflate ({error})"));
             return None;
         }
-        if out.len() as u64 > cap {
+        if inflated > cap {
             let why = if cap < MAX_INFLATED_BYTES {
                 "what the scan may still inflate"
             } else {
@@ -183,10 +194,6 @@ impl<'x, 'a> Sink<'x, 'a> {
                 ProblemCode::Limit,
                 format!("{what} inflates past {cap} bytes, {why}; not read"),
             );
-            return None;
-        }
-        if let Err(exceeded) = self.ex.budget().inflate(out.len() as u64) {
-            self.problem(ProblemCode::Limit, exceeded.0);
             return None;
         }
         Some(out)

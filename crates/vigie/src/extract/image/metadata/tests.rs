@@ -351,9 +351,14 @@ fn a_truncated_png_chunk_is_corrupt() {
     file.extend(0x7000_0000u32.to_be_bytes());
     file.extend(b"tEXtTitle\0");
     assert_eq!(codes(&read(&file)), [ProblemCode::Corrupt]);
-    // No IEND.
-    let file = [super::png::SIGNATURE, &chunk(b"IHDR", &[0; 13])].concat();
-    assert_eq!(codes(&read(&file)), [ProblemCode::Corrupt]);
+    // A file that ends between chunks, or in a CRC, without IEND: all it
+    // declares was read (its pixels are the decoder's to judge).
+    let mut file = [super::png::SIGNATURE, &chunk(b"tEXt", b"Title\0x")].concat();
+    assert!(read(&file).problems.is_empty());
+    file.truncate(file.len() - 2);
+    let out = read(&file);
+    assert!(out.problems.is_empty());
+    assert_eq!(text_of(&out, Part::Metadata), "Title: x\n");
 }
 
 #[test]
@@ -391,6 +396,49 @@ fn a_ztxt_past_what_the_scan_may_inflate_is_a_limit() {
     assert_eq!(codes(&out), [ProblemCode::Limit], "{:?}", out.problems);
     // Under the default limits it is read.
     assert!(text_of(&read(&file), Part::Metadata).contains("Comment: aaaa"));
+}
+
+#[test]
+fn many_bombs_cost_the_scans_inflation_limit_once() {
+    let bomb = zlib(&vec![b'a'; 2 << 20]);
+    let chunks: Vec<(&[u8; 4], Vec<u8>)> = (0..200)
+        .map(|_| {
+            (
+                b"zTXt",
+                [text_chunk("Comment", &[0]), bomb.clone()].concat(),
+            )
+        })
+        .collect();
+    let limits = Limits {
+        max_inflated_bytes: 8 << 20,
+        ..Limits::default()
+    };
+    let mut ex = Extractor::new(Context::new(limits));
+    ex.image_metadata(&png(&chunks), &["x".to_string()]);
+    // What the scan may inflate is spent after a few chunks; each later
+    // one inflates at most a byte.
+    assert_eq!(ex.budget().inflatable(), 0);
+    let out = ex.finish();
+    assert!(out.segments.is_empty());
+    assert!(
+        out.problems
+            .iter()
+            .any(|p| p.code == ProblemCode::Limit && p.message.contains("inflated in all")),
+        "{:?}",
+        out.problems
+    );
+}
+
+#[test]
+fn many_chunks_spend_the_step_budget() {
+    let chunks: Vec<(&[u8; 4], Vec<u8>)> = (0..1000).map(|_| (b"tIME", vec![0; 7])).collect();
+    let limits = Limits {
+        max_steps: 100,
+        ..Limits::default()
+    };
+    let out = read_with(&png(&chunks), limits);
+    assert_eq!(codes(&out), [ProblemCode::Limit], "{:?}", out.problems);
+    assert!(out.problems[0].message.contains("steps"));
 }
 
 #[test]
@@ -544,11 +592,11 @@ fn an_ifd_loop_is_read_once() {
 
 #[test]
 fn long_ifd_chains_and_huge_counts_are_limits() {
-    // A chain of 100 IFDs, each with no entry.
+    // A chain of 300 IFDs, each with no entry.
     let mut file = b"II*\0\x08\0\0\0".to_vec();
-    for n in 0..100u32 {
+    for n in 0..300u32 {
         file.extend(0u16.to_le_bytes());
-        let next = if n == 99 { 0 } else { 8 + 6 * (n + 1) };
+        let next = if n == 299 { 0 } else { 8 + 6 * (n + 1) };
         file.extend(next.to_le_bytes());
     }
     let out = read(&file);

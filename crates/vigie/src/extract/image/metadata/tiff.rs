@@ -13,8 +13,10 @@
 use super::{Sink, iptc, slice, text, utf16};
 use crate::report::ProblemCode;
 
-/// Most IFDs read in one TIFF structure (pages, and the Exif sub-IFD).
-pub(crate) const MAX_IFDS: usize = 64;
+/// Most IFDs read in one TIFF structure (pages, and the Exif sub-IFD):
+/// enough for a long scanned document, and what a crafted chain of
+/// overlapping IFDs may cost is bounded by it and [`MAX_ENTRIES`].
+pub(crate) const MAX_IFDS: usize = 256;
 
 /// Most entries read in one IFD (real ones hold a few dozen).
 pub(crate) const MAX_ENTRIES: usize = 1024;

@@ -873,6 +873,41 @@ fn a_label_in_jpeg_xmp_is_found_by_the_scan() {
     assert_eq!(found, [Part::Label], "{:?}", report.findings);
 }
 
+#[test]
+fn every_format_is_routed_to_its_reader_by_the_scan() {
+    let names = ["x.png", "x.tif", "x.jpg", "x.webp", "x.gif"];
+    for (file, name) in samples().iter().zip(names) {
+        let report = crate::Scanner::new().scan_bytes(file, Some(name));
+        assert!(
+            report.findings.iter().any(|f| {
+                f.rule == "fr.diffusion-restreinte"
+                    && matches!(f.location.part, Part::Metadata | Part::Label)
+            }),
+            "{name}: {:?}",
+            report.findings
+        );
+        assert!(
+            report
+                .problems
+                .iter()
+                .all(|p| p.code == ProblemCode::OcrUnavailable),
+            "{name}: {:?}",
+            report.problems
+        );
+    }
+}
+
+#[test]
+fn a_label_property_in_a_png_text_chunk_is_a_label() {
+    let file = png(&[(
+        b"tEXt",
+        text_chunk("MSIP_Label_0b1c_Name", b"Diffusion Restreinte"),
+    )]);
+    let out = read(&file);
+    assert_eq!(text_of(&out, Part::Label), "Diffusion Restreinte");
+    assert_eq!(text_of(&out, Part::Metadata), "");
+}
+
 // -------------------------------------------------------------- hostile
 
 /// Valid samples of each format, for the mutation test.

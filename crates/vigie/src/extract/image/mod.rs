@@ -5,6 +5,7 @@
 //! that a stamp scanned into a picture is never passed as read.
 
 mod decode;
+pub(crate) mod metadata;
 mod prepare;
 mod read;
 #[cfg(feature = "ocr")]
@@ -13,7 +14,6 @@ mod textlike;
 
 #[cfg(feature = "ocr")]
 pub use tesseract::{DEFAULT_LANGUAGES, OcrUnavailable, Tesseract};
-
 use std::borrow::Cow;
 use std::time::Instant;
 
@@ -137,6 +137,7 @@ impl Extractor<'_> {
     /// Reads an image file that is an input or an attachment of its own:
     /// its metadata, then its pixels.
     pub(crate) fn image_file(&mut self, file: &[u8], path: &[String]) {
+        self.image_metadata(file, path);
         let (width, height) = decode::dimensions(file).unwrap_or((0, 0));
         let image = Image {
             width,

@@ -42,9 +42,10 @@ pub(crate) fn read(
         return Ok(Input::Bytes(bytes));
     }
     match sniff::format(&bytes) {
-        // The first bytes are enough to say these cannot be read: what
+        // The first bytes are enough to say this cannot be read: what
         // follows would not change the report, so it is not read at all.
-        Format::Binary | Format::Image => Ok(Input::Bytes(bytes)),
+        // (Pictures are read whole: their metadata and pixels are.)
+        Format::Binary => Ok(Input::Bytes(bytes)),
         Format::Text => read_text(reader, bytes, limits),
         _ => {
             let rest = limits.max_input_bytes.saturating_add(1) - bytes.len() as u64;

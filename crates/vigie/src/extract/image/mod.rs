@@ -157,6 +157,21 @@ impl Extractor<'_> {
             self.note_image(path, page, (image.width, image.height), ImageRead::TooSmall);
             return;
         }
+        let max_pixels = self.budget().limits().max_image_pixels;
+        if u64::from(image.width) * u64::from(image.height) > max_pixels {
+            // Refused by its declared size, engine or not: a bomb is a
+            // limit whatever the build.
+            let what = describe(image.width, image.height, page);
+            self.problem(
+                ProblemCode::Limit,
+                located(
+                    path,
+                    &format!("{what}: more than the limit of {max_pixels} pixels; not decoded"),
+                ),
+            );
+            self.note_image(path, page, (image.width, image.height), ImageRead::NotRead);
+            return;
+        }
         let Some(ocr) = self.engines().ocr else {
             let what = describe(image.width, image.height, page);
             self.problem(
@@ -169,7 +184,6 @@ impl Extractor<'_> {
             self.note_image(path, page, (image.width, image.height), ImageRead::NotRead);
             return;
         };
-        let max_pixels = self.budget().limits().max_image_pixels;
         let gray = match decode::decode(image, max_pixels) {
             Ok(gray) => gray,
             Err(undecodable) => {

@@ -281,7 +281,16 @@ fn user_comment(sink: &mut Sink, key: &str, bytes: &[u8], order: Order) {
         b"UNICODE\0" => match body {
             [0xFF, 0xFE, rest @ ..] => utf16(rest, true),
             [0xFE, 0xFF, rest @ ..] => utf16(rest, false),
-            _ => utf16(body, order.little),
+            // Writers disagree on the byte order (the structure's, or
+            // big-endian always): take the one that reads as text.
+            _ => {
+                let (ours, theirs) = (utf16(body, order.little), utf16(body, !order.little));
+                if latin_share(&theirs) > latin_share(&ours) {
+                    theirs
+                } else {
+                    ours
+                }
+            }
         },
         b"JIS\0\0\0\0\0" => jis(body),
         b"ASCII\0\0\0" | [0, 0, 0, 0, 0, 0, 0, 0] => text(body),
@@ -289,6 +298,15 @@ fn user_comment(sink: &mut Sink, key: &str, bytes: &[u8], order: Order) {
         _ => text(bytes),
     };
     sink.field(key, &comment);
+}
+
+/// How many of the characters of `text` are Latin letters, digits,
+/// punctuation or spaces (U+0020 to U+024F): UTF-16 read in the wrong byte
+/// order gives CJK ideographs instead.
+fn latin_share(text: &str) -> usize {
+    text.chars()
+        .filter(|c| (' '..='\u{24F}').contains(c))
+        .count()
 }
 
 /// JIS X 0208 text, as EXIF writes it: read as ISO-2022-JP, whose escape

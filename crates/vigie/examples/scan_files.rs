@@ -16,11 +16,17 @@ fn main() {
             let extraction = vigie::extract::extract(&bytes, Some(&path), context);
             println!("{path} ({} ms)", started.elapsed().as_millis());
             for segment in extraction.segments {
-                println!("  {:?} {:?} {:?}", segment.part, segment.pixels, segment.text);
+                println!(
+                    "  {:?} {:?} {:?}",
+                    segment.part, segment.pixels, segment.text
+                );
             }
             continue;
         }
-        let report = scanner.scan(vigie::ScanInput::Path(path.as_ref()), &vigie::ScanOptions::new());
+        let report = scanner.scan(
+            vigie::ScanInput::Path(path.as_ref()),
+            &vigie::ScanOptions::new(),
+        );
         let elapsed = started.elapsed();
         match report {
             Ok(report) => println!("{path} ({} ms): {}", elapsed.as_millis(), report.to_json()),

@@ -58,8 +58,8 @@ pub use error::{Error, ErrorKind, Position};
 pub use extract::Engines;
 pub use policy::{Limits, Policy};
 pub use report::{
-    Confidence, Finding, ImageNote, ImageRead, Kind, Location, Part, PixelBox, Problem, ProblemCode,
-    Report, Status, Verdict,
+    Confidence, Finding, ImageNote, ImageRead, Kind, Location, Part, PixelBox, Problem,
+    ProblemCode, Report, Status, Verdict,
 };
 pub use rules::{Rule, RuleSet};
 pub use scanner::{ScanInput, ScanOptions, Scanner, ScannerBuilder, ScopedScanner};

@@ -112,6 +112,7 @@ fn a_decompression_bomb_is_refused_in_bounded_memory() {
     // Refused by its declared size, with OCR or without.
     assert_eq!(codes, [ProblemCode::Limit], "{report:?}");
     assert!(report.problems[0].message.contains("100000×100000"));
+    drop(measure);
     // Text chunks that inflate to 100 MB: a limit, in bounded memory.
     let bytes = std::fs::read(fixtures().join("images/bomb-chunks.png")).unwrap();
     let measure = Measure::start();
@@ -137,7 +138,11 @@ fn the_report_says_which_images_were_read_and_how() {
     let docx = scan("screenshot-dr.docx");
     assert_eq!(docx.images.len(), 1, "{:?}", docx.images);
     let image = &docx.images[0];
-    assert_eq!(image.path[0], "screenshot-dr.docx");
+    assert!(
+        image.path[0].ends_with("screenshot-dr.docx"),
+        "{:?}",
+        image.path
+    );
     assert!(image.path[1].starts_with("word/media/"), "{:?}", image.path);
     let pixel = scan("pixel.gif");
     assert_eq!(pixel.images[0].read, ImageRead::TooSmall);
@@ -169,11 +174,7 @@ fn a_finding_read_in_a_picture_says_where() {
     assert!(pixels.height < 100 && pixels.width < 900, "{pixels:?}");
     // In a scanned PDF, the page is said too.
     let scanned = scan("scanned-dr.pdf");
-    let pages: Vec<Option<u32>> = scanned
-        .findings
-        .iter()
-        .map(|f| f.location.page)
-        .collect();
+    let pages: Vec<Option<u32>> = scanned.findings.iter().map(|f| f.location.page).collect();
     assert_eq!(pages, [Some(1), Some(1)], "{:?}", scanned.findings);
 }
 

@@ -5,7 +5,9 @@
 use std::cell::RefCell;
 use std::io::Write;
 
-use vigie::extract::{Image, ImageData, OcrEngine, OcrFailure, OcrLine};
+use std::time::Instant;
+
+use vigie::extract::{Bitmap, Image, ImageData, OcrEngine, OcrFailure, OcrWord};
 use vigie::{
     Engines, Part, PixelBox, Policy, ProblemCode, Report, ScanInput, ScanOptions, Scanner,
     SegmentView, Status, TraceEvent, Verdict,
@@ -185,14 +187,14 @@ fn the_trace_names_what_a_larger_detection_covers() {
     assert_eq!(detected - covered, report.findings.len(), "{events:?}");
 }
 
-/// An engine that answers with fixed lines, standing for Tesseract (which
-/// `vigie-ocr` brings): what is tested here is the image path's routing,
-/// not reading.
+/// An engine that answers with fixed words, standing for Tesseract (the
+/// `ocr` feature brings it): what is tested here is the image path's
+/// routing, not reading.
 #[derive(Debug)]
-struct FixedLines(Vec<OcrLine>);
+struct FixedWords(Vec<OcrWord>);
 
-impl OcrEngine for FixedLines {
-    fn read(&self, _image: &Image<'_>, _max_pixels: u64) -> Result<Vec<OcrLine>, OcrFailure> {
+impl OcrEngine for FixedWords {
+    fn recognize(&self, _: &Bitmap<'_>, _: Instant) -> Result<Vec<OcrWord>, OcrFailure> {
         Ok(self.0.clone())
     }
 }
@@ -201,7 +203,7 @@ impl OcrEngine for FixedLines {
 struct Refuses;
 
 impl OcrEngine for Refuses {
-    fn read(&self, _image: &Image<'_>, _max_pixels: u64) -> Result<Vec<OcrLine>, OcrFailure> {
+    fn recognize(&self, _: &Bitmap<'_>, _: Instant) -> Result<Vec<OcrWord>, OcrFailure> {
         Err(OcrFailure {
             code: ProblemCode::Unsupported,
             message: "image format not supported".into(),
@@ -209,7 +211,15 @@ impl OcrEngine for Refuses {
     }
 }
 
+/// The header of a 640 × 480 PNG, and nothing else.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x02\x80\0\0\x01\xe0\x08\x06\0\0\0";
+
+/// A real screenshot (960 × 640) from the image fixtures.
+fn screenshot() -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/images/screenshot-clean.png");
+    std::fs::read(path).unwrap()
+}
 
 #[test]
 fn without_an_engine_an_image_is_not_read_and_blocks() {
@@ -219,7 +229,7 @@ fn without_an_engine_an_image_is_not_read_and_blocks() {
                 bytes: PNG,
                 name: Some("scan.png"),
             },
-            &ScanOptions::new(),
+            &ScanOptions::new().engines(Engines::none()),
         )
         .unwrap();
     assert_eq!(report.status, Status::Unscannable);
@@ -229,51 +239,59 @@ fn without_an_engine_an_image_is_not_read_and_blocks() {
 
 #[test]
 fn text_an_engine_reads_in_an_image_is_scanned_with_its_pixel_box() {
-    let stamp = PixelBox {
-        x: 40,
-        y: 12,
-        width: 300,
-        height: 28,
+    // The screenshot is under a megapixel: the engine reads it enlarged
+    // twice, and the box comes back in the screenshot's own pixels.
+    let word = |text: &str, x: u32| OcrWord {
+        text: text.into(),
+        confidence: 91.0,
+        pixels: PixelBox {
+            x,
+            y: 24,
+            width: 280,
+            height: 56,
+        },
+        line: 0,
     };
-    let engine = FixedLines(vec![OcrLine {
-        text: "DIFFUSION RESTREINTE".into(),
-        pixels: stamp,
-    }]);
+    let engine = FixedWords(vec![word("DIFFUSION", 80), word("RESTREINTE", 380)]);
     let options = ScanOptions::new().engines(Engines { ocr: Some(&engine) });
-    let report = Scanner::new()
-        .scan(
-            ScanInput::Bytes {
-                bytes: PNG,
-                name: Some("scan.png"),
-            },
-            &options,
-        )
-        .unwrap();
+    let png = screenshot();
+    let scan = |options: &ScanOptions<'_>| {
+        Scanner::new()
+            .scan(
+                ScanInput::Bytes {
+                    bytes: &png,
+                    name: Some("scan.png"),
+                },
+                options,
+            )
+            .unwrap()
+    };
+    let report = scan(&options);
     assert_eq!(report.status, Status::Complete, "{:?}", report.problems);
     assert_eq!(report.findings[0].rule, "fr.diffusion-restreinte");
     assert_eq!(report.findings[0].location.part, Part::Ocr);
+    let stamp = PixelBox {
+        x: 40,
+        y: 12,
+        width: 290,
+        height: 28,
+    };
     assert_eq!(report.findings[0].location.pixels, Some(stamp));
     assert!(
         report
             .to_json()
-            .contains(r#""pixels":{"x":40,"y":12,"width":300,"height":28}"#)
+            .contains(r#""pixels":{"x":40,"y":12,"width":290,"height":28}"#)
     );
 
-    let refused = Scanner::new()
-        .scan(
-            ScanInput::Bytes {
-                bytes: PNG,
-                name: Some("scan.png"),
-            },
-            &ScanOptions::new().engines(Engines {
-                ocr: Some(&Refuses),
-            }),
-        )
-        .unwrap();
+    let refused = scan(&ScanOptions::new().engines(Engines {
+        ocr: Some(&Refuses),
+    }));
     assert_eq!(refused.status, Status::Unscannable);
     assert_eq!(refused.problems[0].code, ProblemCode::Unsupported);
     assert!(
-        refused.problems[0].message.starts_with("scan.png: image"),
+        refused.problems[0]
+            .message
+            .starts_with("scan.png: image of 960×640 pixels"),
         "{:?}",
         refused.problems
     );

@@ -61,7 +61,7 @@ pub struct Engines<'a> {
 
 impl Default for Engines<'_> {
     /// What this build has: with the `ocr` feature, the system's Tesseract
-    /// ([`Tesseract::system`]) when its language data is installed;
+    /// (`Tesseract::system`) when its language data is installed;
     /// otherwise none.
     fn default() -> Self {
         #[cfg(feature = "ocr")]
@@ -326,7 +326,7 @@ impl<'a> Extractor<'a> {
     }
 }
 
-/// The most images a report tells of (see [`Extractor::note`]).
+/// The most images one report tells of; the rest are read but not listed.
 pub const MAX_IMAGE_NOTES: usize = 1000;
 
 /// A message prefixed with where it happened.

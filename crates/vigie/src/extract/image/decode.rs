@@ -75,7 +75,10 @@ pub(crate) fn dimensions(file: &[u8]) -> Option<(u32, u32)> {
         .with_guessed_format()
         .ok()?;
     reader.format()?;
-    reader.into_decoder().ok().map(|decoder| decoder.dimensions())
+    reader
+        .into_decoder()
+        .ok()
+        .map(|decoder| decoder.dimensions())
 }
 
 /// Decodes `image` into grey levels, refusing one of more than
@@ -137,7 +140,9 @@ fn decode_file(file: &[u8], max_pixels: u64) -> Result<Gray, Undecodable> {
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(width);
     limits.max_image_height = Some(height);
-    limits.max_alloc = Some((u64::from(width) * u64::from(height)).saturating_mul(MAX_BYTES_PER_PIXEL) + (1 << 20));
+    limits.max_alloc = Some(
+        (u64::from(width) * u64::from(height)).saturating_mul(MAX_BYTES_PER_PIXEL) + (1 << 20),
+    );
     decoder
         .set_limits(limits)
         .map_err(|error| undecodable(&error))?;
@@ -163,7 +168,10 @@ fn undecodable(error: &image::ImageError) -> Undecodable {
             ProblemCode::Unsupported,
             "an image uses a feature of its format that vigie does not decode",
         ),
-        _ => Undecodable::new(ProblemCode::Corrupt, "an image file is damaged; not decoded"),
+        _ => Undecodable::new(
+            ProblemCode::Corrupt,
+            "an image file is damaged; not decoded",
+        ),
     }
 }
 
@@ -256,7 +264,10 @@ fn from_samples(
         }
     };
     let mut pixels = Vec::with_capacity(width as usize * height as usize);
-    for row in samples.chunks_exact(row_bytes as usize).take(height as usize) {
+    for row in samples
+        .chunks_exact(row_bytes as usize)
+        .take(height as usize)
+    {
         for x in 0..u64::from(width) {
             let first = x * u64::from(components);
             let level = match components {

@@ -12,10 +12,10 @@ mod read;
 mod tesseract;
 mod textlike;
 
-#[cfg(feature = "ocr")]
-pub use tesseract::{DEFAULT_LANGUAGES, OcrUnavailable, Tesseract};
 use std::borrow::Cow;
 use std::time::Instant;
+#[cfg(feature = "ocr")]
+pub use tesseract::{DEFAULT_LANGUAGES, OcrUnavailable, Tesseract};
 
 use super::{Extractor, located};
 use crate::report::{ImageNote, ImageRead, Part, PixelBox, ProblemCode};
@@ -108,14 +108,11 @@ pub struct OcrFailure {
 /// An engine that reads the words of a bitmap. vigie's core decodes and
 /// prepares pictures itself (limits, contrast, scale, turns, the skip
 /// rule); an engine only recognises. With the `ocr` feature,
-/// [`Tesseract`](crate::extract::Tesseract) is one.
+/// `Tesseract` (in `vigie::extract`) is one.
 pub trait OcrEngine: Send + Sync + std::fmt::Debug {
     /// Recognises the words of `bitmap`, giving up at `deadline`.
-    fn recognize(
-        &self,
-        bitmap: &Bitmap<'_>,
-        deadline: Instant,
-    ) -> Result<Vec<OcrWord>, OcrFailure>;
+    fn recognize(&self, bitmap: &Bitmap<'_>, deadline: Instant)
+    -> Result<Vec<OcrWord>, OcrFailure>;
 }
 
 impl Image<'_> {
@@ -227,7 +224,13 @@ impl Extractor<'_> {
     }
 
     /// Records how the image at `path` was read, for the report.
-    fn note_image(&mut self, path: &[String], page: Option<u32>, size: (u32, u32), read: ImageRead) {
+    fn note_image(
+        &mut self,
+        path: &[String],
+        page: Option<u32>,
+        size: (u32, u32),
+        read: ImageRead,
+    ) {
         self.note(ImageNote {
             path: path.to_vec(),
             page,

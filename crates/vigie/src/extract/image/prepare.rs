@@ -249,7 +249,6 @@ const MIN_BOX: u32 = 16;
 /// Dark boxes looked into, at most, per picture.
 const MAX_DARK_BOXES: usize = 64;
 
-
 /// Light text in a dark box (a TLP label: red on black; a stamp printed in
 /// reverse) falls on the dark side of a page's threshold with its box, and
 /// comes out as one black block, which Tesseract's layout analysis takes
@@ -291,7 +290,10 @@ fn read_dark_boxes(binary: &mut Gray, gray: &Gray) {
             continue;
         }
         for y in dark.top..=dark.bottom {
-            for (out, &level) in binary.pixels[inside(y)].iter_mut().zip(&gray.pixels[inside(y)]) {
+            for (out, &level) in binary.pixels[inside(y)]
+                .iter_mut()
+                .zip(&gray.pixels[inside(y)])
+            {
                 *out = if level > threshold { 0 } else { 255 };
             }
         }
@@ -302,11 +304,17 @@ fn read_dark_boxes(binary: &mut Gray, gray: &Gray) {
 fn split_means(histogram: &[u64; 256], threshold: u8) -> (f64, f64) {
     let mean = |range: std::ops::RangeInclusive<usize>| {
         let (count, sum) = range.fold((0u64, 0f64), |(count, sum), level| {
-            (count + histogram[level], sum + level as f64 * histogram[level] as f64)
+            (
+                count + histogram[level],
+                sum + level as f64 * histogram[level] as f64,
+            )
         });
         if count == 0 { 0.0 } else { sum / count as f64 }
     };
-    (mean(0..=threshold as usize), mean(threshold as usize + 1..=255))
+    (
+        mean(0..=threshold as usize),
+        mean(threshold as usize + 1..=255),
+    )
 }
 
 /// `gray` turned clockwise by `quarters` quarter turns.

@@ -3,7 +3,11 @@
 //! quarters when the first pass finds little, the confidence floor, and
 //! words gathered into lines whose boxes are in the original's pixels.
 
+use std::borrow::Cow;
+use std::sync::OnceLock;
 use std::time::Instant;
+
+use regex::Regex;
 
 use super::decode::Gray;
 use super::prepare::{self, Prepared};
@@ -79,6 +83,7 @@ pub(crate) fn read(
         .into_iter()
         .map(|mut line| {
             line.pixels = to_original(line.pixels, &prepared, quarters, original);
+            line.text = repair(&line.text).into_owned();
             line
         })
         .collect();
@@ -113,6 +118,17 @@ fn reads_upright(words: &[OcrWord]) -> bool {
         .count();
     let confidence = sure.iter().map(|word| word.confidence).sum::<f32>() / sure.len() as f32;
     standing * 2 < sure.len() && confidence >= UPRIGHT_CONFIDENCE
+}
+
+/// The double slash of a banner (`SECRET//NOFORN`) read as a slash and
+/// an upright stroke (`SECRET/INOFORN`, `/lNOFORN`, `/1`, `/|`): Tesseract's
+/// commonest misreading of it. Put back between two words in capitals, the
+/// first of four letters or more, so that `TCP/IP` is left alone.
+fn repair(text: &str) -> Cow<'_, str> {
+    static SLASHES: OnceLock<Regex> = OnceLock::new();
+    let slashes = SLASHES
+        .get_or_init(|| Regex::new(r"(\p{Lu}{4,})/[Il1|](\p{Lu}{2,})").expect("a valid pattern"));
+    slashes.replace_all(text, "$1//$2")
 }
 
 /// Words gathered into their lines, in reading order; a line's box holds
@@ -198,13 +214,15 @@ mod tests {
 
     impl OcrEngine for Columns {
         fn recognize(&self, bitmap: &Bitmap<'_>, _: Instant) -> Result<Vec<OcrWord>, OcrFailure> {
-            self.calls.lock().unwrap().push((bitmap.width, bitmap.height));
+            self.calls
+                .lock()
+                .unwrap()
+                .push((bitmap.width, bitmap.height));
             if bitmap.width < bitmap.height {
                 return Ok(vec![]);
             }
             let inked = |x: u32| {
-                (0..bitmap.height)
-                    .any(|y| bitmap.pixels[(y * bitmap.width + x) as usize] == 0)
+                (0..bitmap.height).any(|y| bitmap.pixels[(y * bitmap.width + x) as usize] == 0)
             };
             let mut words = Vec::new();
             let mut x = 0;
@@ -222,9 +240,9 @@ mod tests {
                     confidence: if words.len() == 1 { 10.0 } else { 90.0 },
                     pixels: PixelBox {
                         x: start,
-                        y: 0,
+                        y: (bitmap.height / 2).saturating_sub((x - start) / 2),
                         width: x - start,
-                        height: bitmap.height,
+                        height: (x - start).min(bitmap.height),
                     },
                     line: 0,
                 });
@@ -255,9 +273,12 @@ mod tests {
     fn a_page_read_sideways_is_turned_and_its_boxes_come_back() {
         let engine = Columns::default();
         let original = column_of_glyphs(5);
-        let Reading::Read(lines) =
-            read(&original, &engine, Instant::now() + std::time::Duration::from_secs(5)).unwrap()
-        else {
+        let Reading::Read(lines) = read(
+            &original,
+            &engine,
+            Instant::now() + std::time::Duration::from_secs(5),
+        )
+        .unwrap() else {
             panic!("not read");
         };
         // The first pass, upright, read nothing; the second, turned once.
@@ -268,9 +289,26 @@ mod tests {
         assert_eq!(lines[0].text, "mot mot mot mot");
         // Its box, in the original's pixels, is the column of glyphs.
         let b = lines[0].pixels;
-        assert!(b.x <= 180 && b.x + b.width >= 209, "{b:?}");
+        assert!(b.x <= 190 && b.x + b.width >= 205, "{b:?}");
         assert!(b.y <= 40 && b.y + b.height >= 225, "{b:?}");
         assert!(b.x + b.width <= original.width && b.y + b.height <= original.height);
+    }
+
+    #[test]
+    fn a_banner_double_slash_misread_is_put_back() {
+        let cases = [
+            ("SECRET/INOFORN", "SECRET//NOFORN"),
+            ("TOP SECRET/lSI/1NOFORN", "TOP SECRET//SI/1NOFORN"),
+            ("CONFIDENTIAL/|REL TO USA", "CONFIDENTIAL//REL TO USA"),
+            // Left alone: a protocol pair, a path, lower case, a real slash.
+            ("TCP/IP", "TCP/IP"),
+            ("/usr/lib", "/usr/lib"),
+            ("secret/Inoforn", "secret/Inoforn"),
+            ("SECRET/NOFORN", "SECRET/NOFORN"),
+        ];
+        for (read, repaired) in cases {
+            assert_eq!(repair(read), repaired, "{read}");
+        }
     }
 
     #[test]

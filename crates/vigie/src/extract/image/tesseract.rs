@@ -96,8 +96,9 @@ impl Tesseract {
             let index = match started.iter().position(|(config, _)| config == self) {
                 Some(index) => index,
                 None => {
-                    let engine = vigie_ocr::Tesseract::new(&self.languages, self.datapath.as_deref())
-                        .map_err(|error| OcrUnavailable(error.to_string()))?;
+                    let engine =
+                        vigie_ocr::Tesseract::new(&self.languages, self.datapath.as_deref())
+                            .map_err(|error| OcrUnavailable(error.to_string()))?;
                     if started.len() == ENGINES_PER_THREAD {
                         started.remove(0);
                     }

@@ -209,9 +209,17 @@ mod tests {
 
     #[test]
     fn a_row_of_glyphs_is_text_and_a_column_too() {
-        let word = drawn(200, 60, &[(10, 20, 10, 16), (24, 20, 10, 16), (38, 21, 9, 15)]);
+        let word = drawn(
+            200,
+            60,
+            &[(10, 20, 10, 16), (24, 20, 10, 16), (38, 21, 9, 15)],
+        );
         assert!(may_hold_text(&word));
-        let upwards = drawn(60, 200, &[(20, 10, 16, 10), (20, 24, 16, 10), (21, 38, 15, 9)]);
+        let upwards = drawn(
+            60,
+            200,
+            &[(20, 10, 16, 10), (20, 24, 16, 10), (21, 38, 15, 9)],
+        );
         assert!(may_hold_text(&upwards));
     }
 
@@ -230,7 +238,11 @@ mod tests {
 
     #[test]
     fn white_text_on_a_black_banner_is_text() {
-        let mut banner = drawn(200, 60, &[(10, 20, 10, 16), (24, 20, 10, 16), (38, 20, 10, 16)]);
+        let mut banner = drawn(
+            200,
+            60,
+            &[(10, 20, 10, 16), (24, 20, 10, 16), (38, 20, 10, 16)],
+        );
         for level in &mut banner.pixels {
             *level = 255 - *level;
         }
@@ -239,9 +251,17 @@ mod tests {
 
     #[test]
     fn glyphs_far_apart_or_of_unlike_sizes_are_not_a_row() {
-        let far = drawn(400, 60, &[(10, 20, 10, 16), (150, 20, 10, 16), (300, 20, 10, 16)]);
+        let far = drawn(
+            400,
+            60,
+            &[(10, 20, 10, 16), (150, 20, 10, 16), (300, 20, 10, 16)],
+        );
         assert!(!may_hold_text(&far));
-        let unlike = drawn(200, 200, &[(10, 20, 10, 16), (24, 20, 40, 60), (70, 20, 10, 90)]);
+        let unlike = drawn(
+            200,
+            200,
+            &[(10, 20, 10, 16), (24, 20, 40, 60), (70, 20, 10, 90)],
+        );
         assert!(!may_hold_text(&unlike));
     }
 }

@@ -36,7 +36,12 @@ fn glyphs(width: u32, height: u32) -> Vec<u8> {
 fn jpeg_of_glyphs(width: u32, height: u32) -> Vec<u8> {
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 90)
-        .encode(&glyphs(width, height), width, height, image::ExtendedColorType::L8)
+        .encode(
+            &glyphs(width, height),
+            width,
+            height,
+            image::ExtendedColorType::L8,
+        )
         .unwrap();
     jpeg
 }
@@ -340,7 +345,10 @@ impl OcrEngine for Recorder {
         bitmap: &Bitmap<'_>,
         _: std::time::Instant,
     ) -> Result<Vec<OcrWord>, OcrFailure> {
-        assert_eq!(bitmap.pixels.len() as u64, u64::from(bitmap.width) * u64::from(bitmap.height));
+        assert_eq!(
+            bitmap.pixels.len() as u64,
+            u64::from(bitmap.width) * u64::from(bitmap.height)
+        );
         self.seen
             .lock()
             .unwrap()

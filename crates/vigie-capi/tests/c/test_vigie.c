@@ -522,7 +522,7 @@ static void test_files(void) {
     vigie_report_free(report);
     free(data);
 
-    data = read_fixture("documents/pixel.png", &len);
+    data = read_fixture("images/screenshot-clean.png", &len);
     CHECK_OK(vigie_scan_bytes(scanner, data, len, NULL, 0, &report));
     CHECK_OK(vigie_report_get_problem(report, 0, &problem));
     CHECK(vigie_problem_get_code(problem) == VIGIE_PROBLEM_CODE_OCR_UNAVAILABLE);

@@ -58,7 +58,7 @@ impl Default for Limits {
             max_depth: 5,
             max_milliseconds: 30_000,
             max_steps: 20_000_000,
-            max_image_pixels: 100_000_000,
+            max_image_pixels: 50_000_000,
         }
     }
 }

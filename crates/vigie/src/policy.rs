@@ -36,7 +36,7 @@
 //! max_depth = 5                    # containers inside containers
 //! max_milliseconds = 30000         # wall-clock time per scan
 //! max_steps = 20000000             # units of parsing work per scan
-//! max_image_pixels = 100000000     # largest image OCR may decode
+//! max_image_pixels = 50000000      # largest image OCR may decode
 //!
 //! # Named scopes (a room, a channel) override any of the keys above.
 //! [scopes."!dr-room:example.org"]

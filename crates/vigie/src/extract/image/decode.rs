@@ -81,26 +81,47 @@ pub(crate) fn dimensions(file: &[u8]) -> Option<(u32, u32)> {
         .map(|decoder| decoder.dimensions())
 }
 
-/// Decodes `image` into grey levels, refusing one of more than
-/// `max_pixels` pixels before decoding it.
-pub(crate) fn decode(image: &Image<'_>, max_pixels: u64) -> Result<Gray, Undecodable> {
+/// Decodes `image` into grey levels, refusing before anything is
+/// allocated one of more than `max_pixels` pixels, or one whose decoding
+/// would take more than `max_bytes` (what the scan may still decode).
+/// Gives the grey levels and the bytes decoding took, for the budget.
+pub(crate) fn decode(
+    image: &Image<'_>,
+    max_pixels: u64,
+    max_bytes: u64,
+) -> Result<(Gray, u64), Undecodable> {
     match &image.data {
-        ImageData::File(file) => decode_file(file, max_pixels),
+        ImageData::File(file) => decode_file(file, max_pixels, max_bytes),
         ImageData::Samples {
             bits_per_component,
             components,
             samples,
         } => {
             check_size(image.width, image.height, max_pixels)?;
-            from_samples(
+            let needed = u64::from(image.width) * u64::from(image.height);
+            check_bytes(needed, max_bytes)?;
+            let gray = from_samples(
                 image.width,
                 image.height,
                 *bits_per_component,
                 *components,
                 samples,
-            )
+            )?;
+            Ok((gray, needed))
         }
     }
+}
+
+fn check_bytes(needed: u64, max_bytes: u64) -> Result<(), Undecodable> {
+    if needed > max_bytes {
+        return Err(Undecodable::new(
+            ProblemCode::Limit,
+            format!(
+                "decoding it takes {needed} bytes, more than the scan may still decode ({max_bytes}); not decoded"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_size(width: u32, height: u32, max_pixels: u64) -> Result<(), Undecodable> {
@@ -122,7 +143,7 @@ fn check_size(width: u32, height: u32, max_pixels: u64) -> Result<(), Undecodabl
     Ok(())
 }
 
-fn decode_file(file: &[u8], max_pixels: u64) -> Result<Gray, Undecodable> {
+fn decode_file(file: &[u8], max_pixels: u64, max_bytes: u64) -> Result<(Gray, u64), Undecodable> {
     let reader = ImageReader::new(Cursor::new(file))
         .with_guessed_format()
         .map_err(|_| Undecodable::new(ProblemCode::Corrupt, "an image file cannot be read"))?;
@@ -135,6 +156,11 @@ fn decode_file(file: &[u8], max_pixels: u64) -> Result<Gray, Undecodable> {
     let mut decoder = reader.into_decoder().map_err(|error| undecodable(&error))?;
     let (width, height) = decoder.dimensions();
     check_size(width, height, max_pixels)?;
+    // The decoded picture, then its grey levels.
+    let needed = decoder
+        .total_bytes()
+        .saturating_add(u64::from(width) * u64::from(height));
+    check_bytes(needed, max_bytes)?;
     // The decoder may allocate the image and its own buffers: bound both
     // from the size just checked, never from anything the file says later.
     let mut limits = image::Limits::default();
@@ -151,7 +177,7 @@ fn decode_file(file: &[u8], max_pixels: u64) -> Result<Gray, Undecodable> {
         problem.message = format!("{format:?} image: {}", problem.message);
         problem
     })?;
-    Ok(to_gray(decoded))
+    Ok((to_gray(decoded), needed))
 }
 
 /// The problem an `image` error is: its limits are `limit`, formats and
@@ -318,7 +344,7 @@ mod tests {
             height: 0,
             data: ImageData::File(&file),
         };
-        let gray = decode(&image, 100).unwrap();
+        let gray = decode(&image, 100, u64::MAX).unwrap().0;
         assert_eq!((gray.width, gray.height), (4, 1));
         assert_eq!(gray.pixels, vec![0, 255, 255, 76]);
         assert_eq!(dimensions(&file), Some((4, 1)));
@@ -332,10 +358,15 @@ mod tests {
             height: 0,
             data: ImageData::File(&file),
         };
-        let refused = decode(&image, 199).unwrap_err();
+        let refused = decode(&image, 199, u64::MAX).unwrap_err();
         assert_eq!(refused.code, ProblemCode::Limit);
         assert!(refused.message.contains("20×10"), "{}", refused.message);
-        assert!(decode(&image, 200).is_ok());
+        assert!(decode(&image, 200, u64::MAX).is_ok());
+        // Within the pixel limit but not within what the scan may decode.
+        let short = decode(&image, 200, 399).unwrap_err();
+        assert_eq!(short.code, ProblemCode::Limit);
+        assert!(short.message.contains("400 bytes"), "{}", short.message);
+        assert_eq!(decode(&image, 200, 400).unwrap().1, 400);
     }
 
     #[test]
@@ -349,6 +380,7 @@ mod tests {
                 data: ImageData::File(&file),
             },
             1000,
+            u64::MAX,
         )
         .unwrap_err();
         assert_eq!(damaged.code, ProblemCode::Corrupt);
@@ -359,9 +391,14 @@ mod tests {
                 data: ImageData::File(b"\0\0\0\x0cjP  \r\n\x87\n"),
             },
             1000,
+            u64::MAX,
         )
         .unwrap_err();
         assert_eq!(unknown.code, ProblemCode::Unsupported);
+    }
+
+    fn decode_samples(image: &Image<'_>, max_pixels: u64) -> Result<Gray, Undecodable> {
+        decode(image, max_pixels, u64::MAX).map(|(gray, _)| gray)
     }
 
     #[test]
@@ -376,34 +413,38 @@ mod tests {
             },
         };
         // 1 bit: rows 0b10 and 0b01, each padded to a byte.
-        let gray = decode(&samples(1, 1, &[0b1000_0000, 0b0100_0000]), 10).unwrap();
+        let gray = decode_samples(&samples(1, 1, &[0b1000_0000, 0b0100_0000]), 10).unwrap();
         assert_eq!(gray.pixels, vec![255, 0, 0, 255]);
         // 4 bits: 0xF0 / 0x8F.
-        let gray = decode(&samples(4, 1, &[0xF0, 0x8F]), 10).unwrap();
+        let gray = decode_samples(&samples(4, 1, &[0xF0, 0x8F]), 10).unwrap();
         assert_eq!(gray.pixels, vec![255, 0, 136, 255]);
         // RGB 8 bits: white, black, then red, green.
         let rgb = [255, 255, 255, 0, 0, 0, 255, 0, 0, 0, 255, 0];
         assert_eq!(
-            decode(&samples(8, 3, &rgb), 10).unwrap().pixels,
+            decode_samples(&samples(8, 3, &rgb), 10).unwrap().pixels,
             vec![255, 0, 76, 150]
         );
         // CMYK: no ink is white, full black ink is black.
         let cmyk = [0, 0, 0, 0, 0, 0, 0, 255, 0, 0, 0, 0, 0, 0, 0, 0];
         assert_eq!(
-            decode(&samples(8, 4, &cmyk), 10).unwrap().pixels,
+            decode_samples(&samples(8, 4, &cmyk), 10).unwrap().pixels,
             vec![255, 0, 255, 255]
         );
         // Too few samples, a size over the limit, a depth PDF does not have.
         assert_eq!(
-            decode(&samples(8, 1, &[0, 0, 0]), 10).unwrap_err().code,
+            decode_samples(&samples(8, 1, &[0, 0, 0]), 10)
+                .unwrap_err()
+                .code,
             ProblemCode::Corrupt
         );
         assert_eq!(
-            decode(&samples(8, 1, &[0; 4]), 3).unwrap_err().code,
+            decode_samples(&samples(8, 1, &[0; 4]), 3).unwrap_err().code,
             ProblemCode::Limit
         );
         assert_eq!(
-            decode(&samples(3, 1, &[0; 4]), 10).unwrap_err().code,
+            decode_samples(&samples(3, 1, &[0; 4]), 10)
+                .unwrap_err()
+                .code,
             ProblemCode::Unsupported
         );
     }

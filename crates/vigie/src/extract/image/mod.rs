@@ -155,41 +155,24 @@ impl Extractor<'_> {
             return;
         }
         let max_pixels = self.budget().limits().max_image_pixels;
+        let declared = (image.width, image.height);
         if u64::from(image.width) * u64::from(image.height) > max_pixels {
             // Refused by its declared size, engine or not: a bomb is a
             // limit whatever the build.
-            let what = describe(image.width, image.height, page);
-            self.problem(
-                ProblemCode::Limit,
-                located(
-                    path,
-                    &format!("{what}: more than the limit of {max_pixels} pixels; not decoded"),
-                ),
-            );
-            self.note_image(path, page, (image.width, image.height), ImageRead::NotRead);
+            let why = format!("more than the limit of {max_pixels} pixels; not decoded");
+            self.image_not_read(ProblemCode::Limit, &why, declared, page, path);
             return;
         }
         let Some(ocr) = self.engines().ocr else {
-            let what = describe(image.width, image.height, page);
-            self.problem(
-                ProblemCode::OcrUnavailable,
-                located(
-                    path,
-                    &format!("{what}: no OCR engine is available to read it"),
-                ),
-            );
-            self.note_image(path, page, (image.width, image.height), ImageRead::NotRead);
+            let why = "no OCR engine is available to read it";
+            self.image_not_read(ProblemCode::OcrUnavailable, why, declared, page, path);
             return;
         };
-        let gray = match decode::decode(image, max_pixels) {
-            Ok(gray) => gray,
+        let decodable = self.budget().inflatable();
+        let (gray, spent) = match decode::decode(image, max_pixels, decodable) {
+            Ok(decoded) => decoded,
             Err(undecodable) => {
-                let what = describe(image.width, image.height, page);
-                self.problem(
-                    undecodable.code,
-                    located(path, &format!("{what}: {}", undecodable.message)),
-                );
-                self.note_image(path, page, (image.width, image.height), ImageRead::NotRead);
+                self.image_not_read(undecodable.code, &undecodable.message, declared, page, path);
                 return;
             }
         };
@@ -198,8 +181,8 @@ impl Extractor<'_> {
             self.note_image(path, page, size, ImageRead::TooSmall);
             return;
         }
-        // Decoding is work the budget counts: a byte of grey per pixel.
-        if !self.decoded(gray.area(), path) || !self.step(gray.area() / 4096, path) {
+        // Decoding is work the budget counts, in bytes and steps.
+        if !self.decoded(spent, path) || !self.step(gray.area() / 4096, path) {
             self.note_image(path, page, size, ImageRead::NotRead);
             return;
         }
@@ -213,14 +196,24 @@ impl Extractor<'_> {
                 }
             }
             Err(failure) => {
-                let what = describe(size.0, size.1, page);
-                self.problem(
-                    failure.code,
-                    located(path, &format!("{what}: {}", failure.message)),
-                );
-                self.note_image(path, page, size, ImageRead::NotRead);
+                self.image_not_read(failure.code, &failure.message, size, page, path);
             }
         }
+    }
+
+    /// Reports the image of `size` at `path` (on `page`) as not read:
+    /// a problem of `code` saying `why`, and the report's note.
+    fn image_not_read(
+        &mut self,
+        code: ProblemCode,
+        why: &str,
+        size: (u32, u32),
+        page: Option<u32>,
+        path: &[String],
+    ) {
+        let what = describe(size.0, size.1, page);
+        self.problem(code, located(path, &format!("{what}: {why}")));
+        self.note_image(path, page, size, ImageRead::NotRead);
     }
 
     /// Records how the image at `path` was read, for the report.

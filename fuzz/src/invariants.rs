@@ -359,3 +359,46 @@ pub fn check_rule_pack(data: &[u8]) {
         check_text(&scanner, source);
     }
 }
+
+/// An engine that reads no word, in no time: the image path's own work
+/// (decoding, preparing, the skip rule, the turns) is what is fuzzed.
+#[derive(Debug)]
+struct Blind;
+
+impl vigie::extract::OcrEngine for Blind {
+    fn recognize(
+        &self,
+        bitmap: &vigie::extract::Bitmap<'_>,
+        _: std::time::Instant,
+    ) -> Result<Vec<vigie::extract::OcrWord>, vigie::extract::OcrFailure> {
+        assert_eq!(
+            bitmap.pixels.len() as u64,
+            u64::from(bitmap.width) * u64::from(bitmap.height),
+            "a bitmap's pixels and size disagree"
+        );
+        Ok(Vec::new())
+    }
+}
+
+/// Extracts `bytes` with an engine, so that pictures are decoded: within
+/// a pixel limit that keeps the fuzzer under its memory cap (the default
+/// allows a 50-megapixel photograph), the extraction ends, and every image
+/// is noted at most once per problem-free read.
+pub fn check_image_pixels(bytes: &[u8]) {
+    let limits = vigie::Limits {
+        max_image_pixels: 4_000_000,
+        ..vigie::Limits::default()
+    };
+    let context =
+        extract::Context::new(limits).with_engines(extract::Engines { ocr: Some(&Blind) });
+    let extraction = extract::extract(bytes, None, context);
+    assert!(extraction.images.len() <= extract::MAX_IMAGE_NOTES);
+    for note in &extraction.images {
+        if note.read == vigie::ImageRead::Ocr || note.read == vigie::ImageRead::NoText {
+            assert!(
+                u64::from(note.width) * u64::from(note.height) <= limits.max_image_pixels,
+                "an image over the pixel limit was decoded: {note:?}"
+            );
+        }
+    }
+}

@@ -39,6 +39,9 @@ pub enum Target {
     Html,
     /// Any bytes as RTF.
     Rtf,
+    /// Any bytes as a picture: its metadata, and its pixels decoded,
+    /// prepared and handed to an engine that reads nothing.
+    Image,
     /// Any text as a policy, TOML and JSON.
     Policy,
     /// Any text as a rule pack.
@@ -64,7 +67,7 @@ const EMAIL_HEADERS: &[u8] = b"From: a@example.fr\r\nMIME-Version: 1.0\r\n";
 
 impl Target {
     /// Every target, in the order the fuzz script runs them.
-    pub const ALL: [Target; 12] = [
+    pub const ALL: [Target; 13] = [
         Target::ScanBytes,
         Target::Text,
         Target::Normalize,
@@ -75,6 +78,7 @@ impl Target {
         Target::Email,
         Target::Html,
         Target::Rtf,
+        Target::Image,
         Target::Policy,
         Target::RulePack,
     ];
@@ -92,6 +96,7 @@ impl Target {
             Target::Email => "email",
             Target::Html => "html",
             Target::Rtf => "rtf",
+            Target::Image => "image",
             Target::Policy => "policy",
             Target::RulePack => "rule_pack",
         }
@@ -154,6 +159,11 @@ impl Target {
             Target::Rtf => {
                 let rtf = build::routed(Format::Rtf, b"{\\rtf1 ", data);
                 invariants::check_bytes(scanner, &rtf);
+            }
+            Target::Image => {
+                let image = build::routed(Format::Image, b"\x89PNG\r\n\x1a\n", data);
+                invariants::check_bytes(scanner, &image);
+                invariants::check_image_pixels(&image);
             }
             Target::Policy => invariants::check_policy(data),
             Target::RulePack => invariants::check_rule_pack(data),

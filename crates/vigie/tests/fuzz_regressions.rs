@@ -99,6 +99,7 @@ replay_tests! {
     email_regressions: Email,
     html_regressions: Html,
     rtf_regressions: Rtf,
+    image_regressions: Image,
     policy_regressions: Policy,
     rule_pack_regressions: RulePack,
 }
